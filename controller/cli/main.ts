@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+import { mkdir } from 'node:fs/promises';
+/**
+ * haproxy-sidecar-ingress: wires sources → store → model → emitters, serves the
+ * controller endpoints, and runs (or drives) HAProxy until told to stop.
+ */
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemoPods } from '../demo/demo-pods.ts';
+import { Applier } from '../emitters/applier.ts';
+import { ensureFallbackCertificate } from '../emitters/config/fallback-certificate.ts';
+import { ConfigWriter } from '../emitters/config/writer.ts';
+import { MasterCli } from '../haproxy/master-cli.ts';
+import { HAProxyProcess } from '../haproxy/process.ts';
+import { RuntimeApi } from '../haproxy/runtime-api.ts';
+import { Metrics } from '../http/metrics.ts';
+import { startControllerServer } from '../http/server.ts';
+import { createLogger } from '../log.ts';
+import { ReconcileLoop } from '../reconcile/loop.ts';
+import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
+import type { Source } from '../sources/source.ts';
+import { Store } from '../store/store.ts';
+import { helpText, type Options, parseOptions, UsageError } from './options.ts';
+
+const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
+
+export async function run(options: Options): Promise<() => Promise<void>> {
+  const log = createLogger(options.log);
+  const manifestsDir = options.manifests ?? (options.demo ? DEMO_MANIFESTS : undefined);
+  if (!manifestsDir) {
+    throw new UsageError('no source of Kubernetes objects: pass --manifests DIR (local mode) or --demo');
+  }
+  const configDir = options['config-dir'];
+  const runtimeDir = options['runtime-dir'];
+  await mkdir(configDir, { recursive: true });
+  await mkdir(runtimeDir, { recursive: true, mode: 0o700 });
+  const fallbackCertificate = join(configDir, 'fallback', 'default-selfsigned.pem');
+  await ensureFallbackCertificate(fallbackCertificate);
+
+  const metrics = new Metrics();
+  const store = new Store();
+  const source: Source = new ManifestsSource(manifestsDir, log);
+  const masterSocket = options['haproxy-master-socket'] ?? join(runtimeDir, 'master.sock');
+  const statsSocket = join(runtimeDir, 'haproxy.sock');
+  const haproxy = options['haproxy-master-socket']
+    ? undefined
+    : new HAProxyProcess(
+        {
+          bin: options['haproxy-bin'],
+          configPath: join(configDir, 'haproxy.cfg'),
+          masterSocket,
+          stopTimeoutMs: options['stop-timeout'],
+        },
+        log.child({ component: 'haproxy' }),
+      );
+  const applier = new Applier({
+    writer: new ConfigWriter(configDir, options['haproxy-bin']),
+    runtime: new RuntimeApi(statsSocket),
+    master: new MasterCli(masterSocket),
+    process: haproxy,
+    listen: {
+      ipv4Address: options['disable-ipv4'] ? undefined : options['ipv4-bind-address'],
+      ipv6Address: options['disable-ipv6'] ? undefined : options['ipv6-bind-address'],
+      httpPort: options['http-bind-port'],
+      httpsPort: options['https-bind-port'],
+      statsPort: options['stats-bind-port'],
+      healthzPort: options['healthz-bind-port'],
+    },
+    paths: { statsSocket, fallbackCertificate },
+    metrics,
+    log: log.child({ component: 'applier' }),
+  });
+  const loop = new ReconcileLoop(
+    store,
+    {
+      configMap: options.configmap,
+      ingressClass: options['ingress.class'],
+      emptyIngressClass: options['empty-ingress-class'],
+      defaultBackendService: options['default-backend-service'],
+      defaultSslCertificate: options['default-ssl-certificate'],
+    },
+    applier,
+    metrics,
+    log,
+    { debounceMs: options['sync-debounce'], maxDelayMs: Math.max(100, options['sync-debounce'] * 10) },
+  );
+  haproxy?.on('restarted', () => {
+    // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
+    applier.invalidate();
+    loop.markDirty(0);
+  });
+
+  const http = await startControllerServer(
+    options['controller-port'],
+    options['controller-address'],
+    metrics,
+    {
+      ready: () =>
+        loop.served
+          ? { ready: true, detail: 'ok' }
+          : { ready: false, detail: 'waiting for the first config' },
+    },
+  );
+
+  await source.start(store);
+  let demoPods: Server[] = [];
+  if (options.demo) demoPods = await startDemoPods(store);
+  loop.start();
+  log.info({ manifests: manifestsDir, configDir, runtimeDir }, 'controller started');
+
+  return async () => {
+    log.info('shutting down');
+    await source.stop();
+    await loop.stop();
+    await haproxy?.stop();
+    for (const server of [http, ...demoPods]) {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    log.info('stopped');
+    log.flush();
+  };
+}
+
+async function main(): Promise<void> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${helpText()}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(helpText());
+    return;
+  }
+  let stop: () => Promise<void>;
+  try {
+    stop = await run(options);
+  } catch (error) {
+    process.stderr.write(`haproxy-sidecar-ingress: ${(error as Error).message}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  }
+  if (options.demo) printDemoHelp(options);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`shutdown after ${signal} failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function printDemoHelp(options: Options): void {
+  const http = options['http-bind-port'];
+  const https = options['https-bind-port'];
+  process.stdout.write(
+    [
+      '',
+      'Demo running. Try:',
+      `  curl -H 'Host: foo.bar' http://127.0.0.1:${http}/`,
+      `  curl -H 'Host: foo.bar' http://127.0.0.1:${http}/api/users`,
+      `  curl -H 'Host: anything.demo.local' http://127.0.0.1:${http}/`,
+      `  curl -k --resolve foo.bar:${https}:127.0.0.1 https://foo.bar:${https}/`,
+      `  curl -H 'Host: unknown.example' http://127.0.0.1:${http}/      # 404 from the default backend`,
+      `Stats page:        http://127.0.0.1:${options['stats-bind-port']}/`,
+      `HAProxy metrics:   http://127.0.0.1:${options['stats-bind-port']}/metrics`,
+      `Controller:        http://127.0.0.1:${options['controller-port']}/metrics  /readyz  /healthz`,
+      `Config:            ${options['config-dir']}/haproxy.cfg`,
+      'Edit the files in manifests/demo/ and watch the changes apply. Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url) === (await import('node:fs')).realpathSync(process.argv[1])
+) {
+  await main();
+}

@@ -1,0 +1,193 @@
+/**
+ * Command-line flags: names follow the reference controller where a flag
+ * exists there. Parsed with node:util, validated with zod, documented from
+ * the same table that `--help` prints.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { LOG_LEVELS } from '../log.ts';
+
+const nsName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME');
+const port = z.coerce.number().int().min(1).max(65535);
+const stateDir = join(tmpdir(), 'haproxy-sidecar-ingress');
+
+interface Flag {
+  type: 'string' | 'boolean';
+  schema: z.ZodType;
+  help: string;
+  arg?: string;
+}
+
+export const FLAGS = {
+  manifests: {
+    type: 'string',
+    arg: 'DIR',
+    schema: z.string().optional(),
+    help: 'Local mode: read and watch Kubernetes objects from DIR instead of a cluster.',
+  },
+  demo: {
+    type: 'boolean',
+    schema: z.boolean().default(false),
+    help: 'Run the demo: local mode on manifests/demo with demo backends started on loopback.',
+  },
+  configmap: {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.default('default/haproxy-configmap'),
+    help: 'ConfigMap with global settings.',
+  },
+  'ingress.class': {
+    type: 'string',
+    arg: 'NAME',
+    schema: z.string().min(1).default('haproxy'),
+    help: 'Ingress class this controller serves.',
+  },
+  'empty-ingress-class': {
+    type: 'boolean',
+    schema: z.boolean().default(false),
+    help: 'Also serve Ingresses that name no class.',
+  },
+  'default-backend-service': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'Service answering requests no rule matches (default: built-in 404).',
+  },
+  'default-ssl-certificate': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'TLS Secret served when no SNI name matches (default: generated self-signed).',
+  },
+  'ipv4-bind-address': {
+    type: 'string',
+    arg: 'ADDR',
+    schema: z.ipv4().default('0.0.0.0'),
+    help: 'IPv4 address HAProxy listens on.',
+  },
+  'ipv6-bind-address': {
+    type: 'string',
+    arg: 'ADDR',
+    schema: z.ipv6().default('::'),
+    help: 'IPv6 address HAProxy listens on.',
+  },
+  'disable-ipv4': { type: 'boolean', schema: z.boolean().default(false), help: 'Do not listen on IPv4.' },
+  'disable-ipv6': { type: 'boolean', schema: z.boolean().default(false), help: 'Do not listen on IPv6.' },
+  'http-bind-port': { type: 'string', arg: 'PORT', schema: port.default(8080), help: 'HTTP port.' },
+  'https-bind-port': { type: 'string', arg: 'PORT', schema: port.default(8443), help: 'HTTPS port.' },
+  'stats-bind-port': {
+    type: 'string',
+    arg: 'PORT',
+    schema: port.default(1024),
+    help: 'HAProxy stats page (/) and Prometheus exporter (/metrics).',
+  },
+  'healthz-bind-port': {
+    type: 'string',
+    arg: 'PORT',
+    schema: port.default(1042),
+    help: 'HAProxy health check endpoint (/healthz).',
+  },
+  'controller-port': {
+    type: 'string',
+    arg: 'PORT',
+    schema: port.default(6060),
+    help: 'Controller /healthz, /readyz and /metrics.',
+  },
+  'controller-address': {
+    type: 'string',
+    arg: 'ADDR',
+    schema: z.string().default('0.0.0.0'),
+    help: 'Address the controller HTTP server listens on.',
+  },
+  'config-dir': {
+    type: 'string',
+    arg: 'DIR',
+    schema: z.string().default(join(stateDir, 'config')),
+    help: 'Where haproxy.cfg, maps and certificates are written.',
+  },
+  'runtime-dir': {
+    type: 'string',
+    arg: 'DIR',
+    schema: z.string().default(join(stateDir, 'run')),
+    help: 'Where the HAProxy sockets live.',
+  },
+  'haproxy-bin': {
+    type: 'string',
+    arg: 'PATH',
+    schema: z.string().default('haproxy'),
+    help: 'HAProxy binary, for validation and (without a master socket) to run.',
+  },
+  'haproxy-master-socket': {
+    type: 'string',
+    arg: 'PATH',
+    schema: z.string().optional(),
+    help: 'Sidecar mode: drive the HAProxy behind this master CLI socket instead of starting one.',
+  },
+  'sync-debounce': {
+    type: 'string',
+    arg: 'MS',
+    schema: z.coerce.number().int().min(0).max(10_000).default(15),
+    help: 'Quiet time that ends a burst of changes before reconciling.',
+  },
+  'stop-timeout': {
+    type: 'string',
+    arg: 'MS',
+    schema: z.coerce.number().int().min(0).default(10_000),
+    help: 'How long HAProxy may drain connections on shutdown.',
+  },
+  log: {
+    type: 'string',
+    arg: 'LEVEL',
+    schema: z.enum(LOG_LEVELS).default('info'),
+    help: `Log level: ${LOG_LEVELS.join(', ')}.`,
+  },
+  help: { type: 'boolean', schema: z.boolean().default(false), help: 'Print this help.' },
+} satisfies Record<string, Flag>;
+
+export type Options = { [K in keyof typeof FLAGS]: z.infer<(typeof FLAGS)[K]['schema']> };
+
+export class UsageError extends Error {}
+
+export function parseOptions(argv: string[]): Options {
+  let values: Record<string, unknown>;
+  try {
+    const config = Object.fromEntries(
+      Object.entries(FLAGS).map(([name, flag]) => [name, { type: flag.type }]),
+    );
+    values = parseArgs({ args: argv, options: config, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const options: Record<string, unknown> = {};
+  for (const [name, flag] of Object.entries(FLAGS) as [string, Flag][]) {
+    const parsed = flag.schema.safeParse(values[name]);
+    if (!parsed.success)
+      throw new UsageError(`--${name}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
+    options[name] = parsed.data;
+  }
+  return options as Options;
+}
+
+export function helpText(): string {
+  const rows = Object.entries(FLAGS).map(([name, flag]: [string, Flag]) => {
+    const left = `  --${name}${flag.arg ? ` ${flag.arg}` : ''}`;
+    const parsed = flag.schema.safeParse(undefined);
+    const def =
+      parsed.success && parsed.data !== undefined && parsed.data !== false
+        ? ` (default: ${parsed.data})`
+        : '';
+    return `${left.padEnd(36)} ${flag.help}${def}`;
+  });
+  return [
+    'Usage: haproxy-sidecar-ingress [flags]',
+    '',
+    'Kubernetes ingress controller that runs next to HAProxy: renders haproxy.cfg,',
+    'reloads only when the structure changes, and applies pod churn over the Runtime API.',
+    '',
+    'Flags:',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+/**
+ * A tiny HTTP echo server playing the part of a pod: answers every request
+ * with who it is and what it received. Used by the demo and by the tests.
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface EchoReply {
+  pod: string;
+  address: string;
+  port: number;
+  method: string;
+  path: string;
+  host: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export async function startEchoServer(pod: string, address: string, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const reply: EchoReply = {
+      pod,
+      address,
+      port,
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      host: req.headers.host,
+      headers: req.headers,
+    };
+    const body = `${JSON.stringify(reply)}\n`;
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-pod': pod,
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,38 @@
+/**
+ * The HTTPS frontend always needs a certificate to bind. Without
+ * --default-ssl-certificate we generate a self-signed one once per config
+ * directory (like the reference controller's "fake" certificate).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+
+export async function ensureFallbackCertificate(path: string): Promise<void> {
+  if (existsSync(path)) return;
+  await mkdir(dirname(path), { recursive: true });
+  const { stdout } = await execa(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      '-',
+      '-out',
+      '-',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=haproxy-sidecar-ingress default certificate',
+    ],
+    { stripFinalNewline: false },
+  );
+  const tmp = join(dirname(path), `.fallback-${process.pid}.pem`);
+  await writeFile(tmp, stdout, { mode: 0o600 });
+  await rename(tmp, path);
+}

@@ -1,0 +1,86 @@
+/** Renders haproxy.cfg and its side files (maps, crt-list, certificates) as a set of files. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { DesiredState } from '../../model/types.ts';
+import { CERT_DIR, type ConfigView, CRT_LIST, MAP_FILES } from './view.ts';
+
+export interface RenderedFile {
+  /** Path relative to the config directory. */
+  path: string;
+  content: string;
+  mode: number;
+}
+
+const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url).pathname;
+
+function compileTemplates(dir: string) {
+  const hb = Handlebars.create();
+  const partials = join(dir, 'partials');
+  for (const file of readdirSync(partials)) {
+    if (file.endsWith('.hbs'))
+      hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+  }
+  // noEscape: this is not HTML; safety comes from validated values and the guard below.
+  return hb.compile(readFileSync(join(dir, 'haproxy.cfg.hbs'), 'utf8'), { noEscape: true, strict: true });
+}
+
+let template: ReturnType<typeof compileTemplates> | undefined;
+
+export class UnsafeValueError extends Error {
+  readonly path: string;
+  constructor(path: string) {
+    super(`refusing to render: value at ${path} contains a line break or NUL`);
+    this.path = path;
+  }
+}
+
+/**
+ * Last line of defence against config injection: whatever slipped past the
+ * schemas, no printed value may start a new line in haproxy.cfg.
+ */
+function assertSingleLine(value: unknown, path = 'view'): void {
+  if (typeof value === 'string') {
+    if (/[\r\n\0]/.test(value)) throw new UnsafeValueError(path);
+  } else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) assertSingleLine(v, `${path}[${i}]`);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) assertSingleLine(v, `${path}.${k}`);
+  }
+}
+
+function mapFile(entries: readonly (readonly [string, string])[]): string {
+  for (const [key, value] of entries) assertSingleLine(`${key} ${value}`, 'map entry');
+  return entries.map(([k, v]) => `${k} ${v}\n`).join('');
+}
+
+export function renderConfig(view: ConfigView): string {
+  assertSingleLine(view);
+  template ??= compileTemplates(TEMPLATE_DIR);
+  return template(view);
+}
+
+export function renderFiles(state: DesiredState, view: ConfigView, dir: string): RenderedFile[] {
+  const { routes, tls } = state;
+  const files: RenderedFile[] = [
+    { path: 'haproxy.cfg', content: renderConfig(view), mode: 0o644 },
+    { path: MAP_FILES.hosts, content: mapFile(routes.hosts.map((h) => [h, h])), mode: 0o644 },
+    { path: MAP_FILES.exact, content: mapFile(routes.exact), mode: 0o644 },
+    { path: MAP_FILES.prefix, content: mapFile(routes.prefix), mode: 0o644 },
+    { path: MAP_FILES.hostDefaults, content: mapFile(routes.hostDefaults), mode: 0o644 },
+  ];
+  const certificates = [...tls.certificates];
+  if (tls.defaultCertificate && !certificates.some((c) => c.file === tls.defaultCertificate?.file)) {
+    certificates.push(tls.defaultCertificate);
+  }
+  for (const certificate of certificates) {
+    // Private keys: readable by the owner only.
+    files.push({ path: `${CERT_DIR}/${certificate.file}`, content: certificate.pem, mode: 0o600 });
+  }
+  const crtList = tls.certificates.map((c) => {
+    assertSingleLine(c.sni, `certificate ${c.file}`);
+    return `${dir}/${CERT_DIR}/${c.file} ${c.sni.join(' ')}\n`;
+  });
+  files.push({ path: CRT_LIST, content: crtList.join(''), mode: 0o644 });
+  return files;
+}

@@ -1,0 +1,71 @@
+/**
+ * Server-only changes as Runtime API commands: pods move into free slots,
+ * leave them for maintenance, change state (ready / drain), and a backend that
+ * outgrows its slots gets new servers with `add server`. Pure: returns the
+ * commands and the slot table they lead to.
+ */
+import type { Backend } from '../../model/types.ts';
+import { formatAddress, serverOptions } from '../config/view.ts';
+import { endpointKey, type Slot, type SlotTable, slotName } from './slots.ts';
+
+/** Algorithms HAProxy can rebalance at run time; `add server` is refused for the others. */
+const DYNAMIC_ALGORITHMS = /^(roundrobin|leastconn|first|random)/;
+
+export type RuntimePlan =
+  | { kind: 'runtime'; commands: string[]; slots: SlotTable }
+  | { kind: 'reload'; reason: string };
+
+export function planRuntime(applied: SlotTable, backends: readonly Backend[]): RuntimePlan {
+  const commands: string[] = [];
+  const next: SlotTable = new Map();
+  for (const backend of backends) {
+    const current = applied.get(backend.name);
+    if (!current) return { kind: 'reload', reason: `backend ${backend.name} is new` };
+    const slots: Slot[] = current.map((s) => ({ ...s }));
+    const server = (s: Slot) => `${backend.name}/${s.name}`;
+    const wanted = new Map(backend.endpoints.map((e) => [endpointKey(e), e]));
+
+    for (const slot of slots) {
+      if (!slot.endpoint) continue;
+      const endpoint = wanted.get(endpointKey(slot.endpoint));
+      if (endpoint) {
+        wanted.delete(endpointKey(endpoint));
+        if (slot.state !== endpoint.state) {
+          commands.push(`set server ${server(slot)} state ${endpoint.state}`);
+          slot.state = endpoint.state;
+        }
+      } else {
+        if (slot.state !== 'maint') commands.push(`set server ${server(slot)} state maint`);
+        slot.endpoint = undefined;
+        slot.state = 'maint';
+      }
+    }
+
+    for (const endpoint of wanted.values()) {
+      const address = endpoint.address;
+      let slot = slots.find((s) => !s.endpoint);
+      if (!slot) {
+        if (!DYNAMIC_ALGORITHMS.test(backend.settings.loadBalance)) {
+          return {
+            kind: 'reload',
+            reason: `backend ${backend.name} needs more servers and "${backend.settings.loadBalance}" cannot add them at run time`,
+          };
+        }
+        slot = { name: slotName(slots.length), endpoint: undefined, state: 'maint' };
+        slots.push(slot);
+        const options = serverOptions(backend.settings);
+        commands.push(
+          `add server ${server(slot)} ${formatAddress(address, endpoint.port)}${options ? ` ${options}` : ''}`,
+        );
+        if (backend.settings.check) commands.push(`enable health ${server(slot)}`);
+      } else {
+        commands.push(`set server ${server(slot)} addr ${address} port ${endpoint.port}`);
+      }
+      commands.push(`set server ${server(slot)} state ${endpoint.state}`);
+      slot.endpoint = { address, port: endpoint.port };
+      slot.state = endpoint.state;
+    }
+    next.set(backend.name, slots);
+  }
+  return { kind: 'runtime', commands, slots: next };
+}

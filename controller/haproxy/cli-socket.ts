@@ -1,0 +1,64 @@
+/**
+ * One round trip to an HAProxy CLI socket (stats socket or master CLI).
+ * Commands are pipelined in interactive mode on a single connection, and the
+ * output is split per command on the prompt HAProxy prints after each one.
+ */
+import { connect } from 'node:net';
+
+export class CliError extends Error {
+  readonly socket: string;
+  constructor(socket: string, message: string) {
+    super(`${socket}: ${message}`);
+    this.socket = socket;
+  }
+}
+
+function exchange(socketPath: string, payload: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath);
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new CliError(socketPath, `no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new CliError(socketPath, error.message));
+    });
+    // Half-close after writing: the master CLI only answers once it sees the end of input.
+    socket.end(payload);
+  });
+}
+
+/** Runs commands in order on one connection and returns each command's output. */
+export async function runCommands(
+  socketPath: string,
+  commands: readonly string[],
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  for (const command of commands) {
+    if (/[\r\n;]/.test(command))
+      throw new CliError(socketPath, `refusing command with a line break or ';': ${command}`);
+  }
+  const output = await exchange(socketPath, `prompt\n${commands.join('\n')}\nquit\n`, timeoutMs);
+  // "\n> " follows the prompt toggle and every command; outputs sit between them.
+  const parts = output.split(/\n(?:[\w[\]()]*)> /);
+  const results = parts.slice(1, commands.length + 1);
+  if (results.length !== commands.length) {
+    throw new CliError(
+      socketPath,
+      `expected ${commands.length} answers, got ${results.length}: ${output.slice(0, 200)}`,
+    );
+  }
+  return results;
+}
+
+/** Sends one command without the prompt (e.g. `reload`, which closes the connection). */
+export function runCommand(socketPath: string, command: string, timeoutMs = 10_000): Promise<string> {
+  return exchange(socketPath, `${command}\n`, timeoutMs);
+}

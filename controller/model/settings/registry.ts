@@ -1,0 +1,103 @@
+/**
+ * The settings registry: every annotation and ConfigMap key is declared once,
+ * with where it is allowed, its schema, default and description. Validation,
+ * resolution (Service > Ingress > ConfigMap > default) and the reference docs
+ * all come from these declarations.
+ */
+import type { z } from 'zod';
+import type { Problem } from '../../store/problems.ts';
+
+export type Scope = 'configmap' | 'ingress' | 'service';
+
+export interface SettingKey<T> {
+  name: string;
+  aliases?: readonly string[];
+  scopes: readonly Scope[];
+  schema: z.ZodType<T>;
+  default: T;
+  description: string;
+}
+
+export const defineKey = <T>(key: SettingKey<T>): SettingKey<T> => key;
+
+/** Annotation prefixes accepted, as in the reference controller. */
+export const ANNOTATION_PREFIXES = ['haproxy.org/', 'haproxy.com/', 'ingress.kubernetes.io/'] as const;
+
+/** Longest accepted value: keeps a pasted blob from bloating the config. */
+const MAX_VALUE_LENGTH = 4096;
+
+/** One place settings come from: an object's annotations or the ConfigMap's data. */
+export interface SettingsLayer {
+  scope: Scope;
+  /** `Kind namespace/name` of the object that carries the values. */
+  object: string;
+  values: Readonly<Record<string, string>>;
+}
+
+function lookup(key: SettingKey<unknown>, layer: SettingsLayer): { field: string; raw: string } | undefined {
+  const names = [key.name, ...(key.aliases ?? [])];
+  for (const name of names) {
+    if (layer.scope === 'configmap') {
+      const raw = layer.values[name];
+      if (raw !== undefined) return { field: name, raw };
+      continue;
+    }
+    for (const prefix of ANNOTATION_PREFIXES) {
+      const raw = layer.values[prefix + name];
+      if (raw !== undefined) return { field: prefix + name, raw };
+    }
+  }
+  return undefined;
+}
+
+/** Parses one key's value from one layer; a bad value becomes a problem and is treated as absent. */
+export function readKey<T>(
+  key: SettingKey<T>,
+  layer: SettingsLayer,
+  problems: Problem[],
+): { value: T; from: string } | undefined {
+  if (!key.scopes.includes(layer.scope)) return undefined;
+  const found = lookup(key as SettingKey<unknown>, layer);
+  if (!found) return undefined;
+  const reject = (message: string) => {
+    problems.push({ object: layer.object, field: found.field, message, severity: 'error' });
+    return undefined;
+  };
+  if (found.raw.length > MAX_VALUE_LENGTH)
+    return reject(`value longer than ${MAX_VALUE_LENGTH} characters; ignored`);
+  const parsed = key.schema.safeParse(found.raw);
+  if (!parsed.success) {
+    const shown = JSON.stringify(found.raw.length > 60 ? `${found.raw.slice(0, 60)}…` : found.raw);
+    return reject(`invalid value ${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}; ignored`);
+  }
+  return { value: parsed.data, from: layer.object };
+}
+
+/**
+ * Resolves a key across layers ordered from most to least specific
+ * (Service, Ingress, ConfigMap). Every layer is validated, so a bad value is
+ * reported even where a more specific layer overrides it.
+ */
+export function resolveKey<T>(key: SettingKey<T>, layers: readonly SettingsLayer[], problems: Problem[]): T {
+  let result: T | undefined;
+  let found = false;
+  for (const layer of layers) {
+    const read = readKey(key, layer, problems);
+    if (read && !found) {
+      result = read.value;
+      found = true;
+    }
+  }
+  return found ? (result as T) : key.default;
+}
+
+/** Resolves a whole group of keys at once, e.g. every backend setting. */
+export function resolveAll<K extends Record<string, SettingKey<unknown>>>(
+  keys: K,
+  layers: readonly SettingsLayer[],
+  problems: Problem[],
+): { [P in keyof K]: K[P] extends SettingKey<infer T> ? T : never } {
+  const out: Record<string, unknown> = {};
+  for (const [field, key] of Object.entries(keys)) out[field] = resolveKey(key, layers, problems);
+  return out as { [P in keyof K]: K[P] extends SettingKey<infer T> ? T : never };
+}

@@ -1,0 +1,160 @@
+/**
+ * The reconcile loop is level-triggered: store changes only mark it dirty,
+ * a short debounce coalesces bursts, and each pass works from the full current
+ * snapshot, so a missed or duplicated event cannot leave HAProxy wrong.
+ * Passes never overlap; a failed pass is retried with backoff.
+ */
+import type { Logger } from 'pino';
+import type { Applier } from '../emitters/applier.ts';
+import { ConfigRejectedError } from '../emitters/config/writer.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { buildModel, type ModelOptions } from '../model/build.ts';
+import { formatProblem } from '../store/problems.ts';
+import type { Store } from '../store/store.ts';
+
+export interface LoopOptions {
+  /** Quiet time that ends a burst of changes. */
+  debounceMs: number;
+  /** Longest a change waits while changes keep coming. */
+  maxDelayMs: number;
+}
+
+export class ReconcileLoop {
+  readonly #store: Store;
+  readonly #model: ModelOptions;
+  readonly #applier: Applier;
+  readonly #metrics: Metrics;
+  readonly #log: Logger;
+  readonly #timing: LoopOptions;
+  #dirtySince: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #failures = 0;
+  #stopped = false;
+  #served = false;
+  #reportedProblems = new Set<string>();
+  /** Resolves when a pass has applied the current generation, for callers that wait (tests, startup). */
+  #appliedGeneration = -1;
+
+  constructor(
+    store: Store,
+    model: ModelOptions,
+    applier: Applier,
+    metrics: Metrics,
+    log: Logger,
+    timing: LoopOptions,
+  ) {
+    this.#store = store;
+    this.#model = model;
+    this.#applier = applier;
+    this.#metrics = metrics;
+    this.#log = log.child({ component: 'reconcile' });
+    this.#timing = timing;
+  }
+
+  /** True once HAProxy serves a complete config built from a full load of the sources. */
+  get served(): boolean {
+    return this.#served;
+  }
+
+  get appliedGeneration(): number {
+    return this.#appliedGeneration;
+  }
+
+  start(): void {
+    this.#store.on('change', () => this.markDirty());
+    this.markDirty(0);
+  }
+
+  stop(): Promise<void> | undefined {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    return this.#running;
+  }
+
+  markDirty(delay = this.#timing.debounceMs): void {
+    if (this.#stopped) return;
+    const now = Date.now();
+    this.#dirtySince ??= now;
+    clearTimeout(this.#timer);
+    const wait = Math.max(0, Math.min(delay, this.#dirtySince + this.#timing.maxDelayMs - now));
+    this.#timer = setTimeout(() => void this.#kick(), wait);
+  }
+
+  /** Backoff after a failure: not shortened by the max-delay window, only by a new change. */
+  #retry(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#dirtySince = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#kick(), delayMs);
+  }
+
+  async #kick(): Promise<void> {
+    if (this.#running) {
+      // A pass is under way; run again right after it with whatever changed meanwhile.
+      await this.#running;
+      if (this.#dirtySince !== undefined) this.markDirty(0);
+      return;
+    }
+    this.#dirtySince = undefined;
+    this.#running = this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    await this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    const started = performance.now();
+    const generation = this.#store.generation;
+    try {
+      const state = buildModel(this.#store.snapshot(), this.#model);
+      this.#reportProblems(
+        state.problems.map(formatProblem),
+        state.problems.map((p) => p.severity),
+      );
+      this.#metrics.backends.set(state.backends.length);
+      let ready = 0;
+      let draining = 0;
+      for (const b of state.backends) for (const e of b.endpoints) e.state === 'ready' ? ready++ : draining++;
+      this.#metrics.endpoints.set(ready, { state: 'ready' });
+      this.#metrics.endpoints.set(draining, { state: 'drain' });
+      const outcome = await this.#applier.apply(state);
+      this.#metrics.reconciles.inc(1, { outcome });
+      this.#failures = 0;
+      this.#served = true;
+      this.#appliedGeneration = generation;
+    } catch (error) {
+      this.#failures++;
+      this.#metrics.reconciles.inc(1, { outcome: 'error' });
+      if (error instanceof ConfigRejectedError) {
+        this.#metrics.validationFailures.inc();
+        this.#log.error(
+          { haproxy: error.output },
+          'candidate config rejected by haproxy -c; HAProxy keeps the last good config',
+        );
+        // The input is at fault: retrying the same snapshot cannot help, the next change will.
+        this.#appliedGeneration = generation;
+        return;
+      }
+      const retryMs = Math.min(30_000, 200 * 2 ** Math.min(this.#failures, 8));
+      this.#log.error({ err: error, retryMs }, 'reconcile failed; retrying');
+      this.#retry(retryMs);
+    } finally {
+      this.#metrics.reconcileSeconds.set((performance.now() - started) / 1000);
+    }
+  }
+
+  /** Logs each problem once while it lasts, instead of on every pass. */
+  #reportProblems(messages: string[], severities: string[]): void {
+    const current = new Set(messages);
+    messages.forEach((message, i) => {
+      if (this.#reportedProblems.has(message)) return;
+      if (severities[i] === 'error') this.#log.error({ problem: message }, message);
+      else this.#log.warn({ problem: message }, message);
+    });
+    this.#reportedProblems = current;
+    const errors = severities.filter((s) => s === 'error').length;
+    this.#metrics.problems.set(errors, { severity: 'error' });
+    this.#metrics.problems.set(severities.length - errors, { severity: 'warning' });
+  }
+}

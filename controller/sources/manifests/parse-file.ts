@@ -1,0 +1,59 @@
+/**
+ * Reads one manifest file: several YAML (or JSON) documents, `List` kinds
+ * expanded, every object validated on its own. A bad document is reported
+ * with its file, index and reason, and does not stop the others.
+ */
+import { loadAllYaml } from '@kubernetes/client-node';
+import type { Problem } from '../../store/problems.ts';
+import { type Parsed, parseObject } from '../../store/store.ts';
+
+export interface FileContents {
+  objects: Parsed[];
+  problems: Problem[];
+  /** `Kind namespace/name` of documents that named an object but failed validation. */
+  rejected: string[];
+  /** The file as a whole could not be read as YAML. */
+  unreadable: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseManifestFile(file: string, text: string): FileContents {
+  const result: FileContents = { objects: [], problems: [], rejected: [], unreadable: false };
+  let documents: unknown[];
+  try {
+    documents = loadAllYaml(text);
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0] ?? 'unreadable';
+    result.problems.push({ object: file, message: `cannot be parsed: ${reason}`, severity: 'error' });
+    result.unreadable = true;
+    return result;
+  }
+  documents.forEach((document, index) => {
+    if (document === null || document === undefined) return;
+    const items =
+      isObject(document) &&
+      typeof document.kind === 'string' &&
+      document.kind.endsWith('List') &&
+      Array.isArray(document.items)
+        ? document.items
+        : [document];
+    items.forEach((item, itemIndex) => {
+      const where =
+        items.length > 1 || item !== document ? `${file}#${index}.items[${itemIndex}]` : `${file}#${index}`;
+      const parsed = parseObject(item);
+      if (parsed.ok) result.objects.push(parsed.value);
+      else if (!parsed.ignored) {
+        result.problems.push({
+          object: parsed.object,
+          field: where,
+          message: parsed.message,
+          severity: 'error',
+        });
+        result.rejected.push(parsed.object);
+      }
+    });
+  });
+  return result;
+}

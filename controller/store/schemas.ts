@@ -1,0 +1,252 @@
+/**
+ * One zod schema per Kubernetes kind we consume: the store's boundary.
+ * Only the fields the model reads are declared; anything else passes through
+ * untouched. Types for the rest of the controller come from these schemas.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { z } from 'zod';
+
+/** RFC 1123 label/subdomain names as the API server enforces them. */
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a lowercase RFC 1123 name',
+  );
+
+const timestamp = z
+  .union([z.date(), z.string().datetime({ offset: true })])
+  .transform((v) => (v instanceof Date ? v : new Date(v)));
+
+export const ObjectMetaSchema = z.object({
+  name: dnsSubdomain,
+  namespace: dnsSubdomain.default('default'),
+  uid: z.string().optional(),
+  resourceVersion: z.string().optional(),
+  creationTimestamp: timestamp.optional(),
+  labels: z.record(z.string(), z.string()).default({}),
+  annotations: z.record(z.string(), z.string()).default({}),
+});
+
+const portRef = z.union([
+  z.object({ number: z.number().int().min(1).max(65535), name: z.undefined().optional() }),
+  z.object({ name: z.string().min(1).max(63), number: z.undefined().optional() }),
+]);
+
+export const IngressBackendSchema = z.union([
+  z.object({ service: z.object({ name: dnsSubdomain, port: portRef }), resource: z.undefined().optional() }),
+  z.object({
+    resource: z.object({ apiGroup: z.string().optional(), kind: z.string(), name: z.string() }),
+    service: z.undefined().optional(),
+  }),
+]);
+
+/**
+ * Host as allowed by the Ingress API: a DNS name, optionally with one leading
+ * `*.` label. Lowercased here: hosts match case-insensitively.
+ */
+export const IngressHostSchema = z
+  .string()
+  .transform((h) => h.toLowerCase())
+  .pipe(
+    z
+      .string()
+      .max(253)
+      .regex(
+        /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+        'must be a DNS name, optionally starting with "*."',
+      ),
+  );
+
+/** Paths go into map files as keys: no whitespace, no control characters. */
+export const IngressPathSchema = z.string().refine(
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+  (p) => /^\/[^\s\u0000-\u001f\u007f{}|\\^`"<>#]*$/.test(p),
+  'must start with "/" and contain no whitespace, control characters or "#"',
+);
+
+const pathType = z.enum(['Exact', 'Prefix', 'ImplementationSpecific']);
+
+export const IngressSchema = z.object({
+  apiVersion: z.literal('networking.k8s.io/v1'),
+  kind: z.literal('Ingress'),
+  metadata: ObjectMetaSchema,
+  spec: z
+    .object({
+      ingressClassName: z.string().optional(),
+      defaultBackend: IngressBackendSchema.optional(),
+      tls: z
+        .array(z.object({ hosts: z.array(IngressHostSchema).default([]), secretName: z.string().optional() }))
+        .default([]),
+      rules: z
+        .array(
+          z.object({
+            host: IngressHostSchema.optional(),
+            http: z
+              .object({
+                paths: z.array(
+                  z.object({
+                    path: IngressPathSchema.optional(),
+                    pathType: pathType.default('ImplementationSpecific'),
+                    backend: IngressBackendSchema,
+                  }),
+                ),
+              })
+              .optional(),
+          }),
+        )
+        .default([]),
+    })
+    .default({ tls: [], rules: [] }),
+});
+
+export const IngressClassSchema = z.object({
+  apiVersion: z.literal('networking.k8s.io/v1'),
+  kind: z.literal('IngressClass'),
+  metadata: ObjectMetaSchema.extend({ namespace: z.string().default('') }),
+  spec: z.object({ controller: z.string().optional() }).default({}),
+});
+
+export const ServicePortSchema = z.object({
+  name: z.string().optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+  port: z.number().int().min(1).max(65535),
+  targetPort: z.union([z.number().int().min(1).max(65535), z.string()]).optional(),
+  appProtocol: z.string().optional(),
+});
+
+export const ServiceSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Service'),
+  metadata: ObjectMetaSchema,
+  spec: z
+    .object({
+      type: z.string().default('ClusterIP'),
+      clusterIP: z.string().optional(),
+      externalName: z.string().optional(),
+      ports: z.array(ServicePortSchema).default([]),
+    })
+    .default({ type: 'ClusterIP', ports: [] }),
+});
+
+export const EndpointSliceSchema = z.object({
+  apiVersion: z.literal('discovery.k8s.io/v1'),
+  kind: z.literal('EndpointSlice'),
+  metadata: ObjectMetaSchema,
+  addressType: z.enum(['IPv4', 'IPv6', 'FQDN']),
+  endpoints: z
+    .array(
+      z.object({
+        addresses: z.array(z.string()).min(1),
+        conditions: z
+          .object({
+            ready: z.boolean().nullish(),
+            serving: z.boolean().nullish(),
+            terminating: z.boolean().nullish(),
+          })
+          .default({}),
+        targetRef: z.object({ kind: z.string().optional(), name: z.string().optional() }).optional(),
+      }),
+    )
+    .nullish()
+    .transform((e) => e ?? []),
+  ports: z
+    .array(
+      z.object({
+        name: z.string().nullish(),
+        port: z.number().int().min(1).max(65535).nullish(),
+        protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+      }),
+    )
+    .nullish()
+    .transform((p) => p ?? []),
+});
+
+export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
+
+/** Secret values decoded from base64 (`stringData` as written in manifests overrides `data`). */
+export const SecretSchema = z
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Secret'),
+    metadata: ObjectMetaSchema,
+    type: z.string().default('Opaque'),
+    data: z
+      .record(z.string(), z.string().regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64'))
+      .nullish()
+      .transform((d) => d ?? {}),
+    stringData: z
+      .record(z.string(), z.string())
+      .nullish()
+      .transform((d) => d ?? {}),
+  })
+  .transform(({ data, stringData, ...secret }) => {
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data)) values[k] = Buffer.from(v, 'base64').toString('utf8');
+    return { ...secret, values: { ...values, ...stringData } };
+  })
+  .superRefine((secret, ctx) => {
+    if (secret.type !== TLS_SECRET_TYPE) return;
+    // A TLS Secret is checked whole here, so a broken one never reaches haproxy.cfg.
+    for (const [field, check] of [
+      ['tls.crt', (pem: string) => new X509Certificate(pem)],
+      ['tls.key', (pem: string) => createPrivateKey(pem)],
+    ] as const) {
+      const pem = secret.values[field];
+      if (!pem) {
+        ctx.addIssue({ code: 'custom', path: ['data', field], message: 'missing' });
+        continue;
+      }
+      try {
+        check(pem);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', field],
+          message: `not valid PEM (${(error as Error).message})`,
+        });
+      }
+    }
+  });
+
+export const ConfigMapSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('ConfigMap'),
+  metadata: ObjectMetaSchema,
+  data: z
+    .record(z.string(), z.string())
+    .nullish()
+    .transform((d) => d ?? {}),
+});
+
+export const KIND_SCHEMAS = {
+  Ingress: IngressSchema,
+  IngressClass: IngressClassSchema,
+  Service: ServiceSchema,
+  EndpointSlice: EndpointSliceSchema,
+  Secret: SecretSchema,
+  ConfigMap: ConfigMapSchema,
+} as const;
+
+export type Kind = keyof typeof KIND_SCHEMAS;
+export const KINDS = Object.keys(KIND_SCHEMAS) as Kind[];
+
+export type Ingress = z.infer<typeof IngressSchema>;
+export type IngressBackend = z.infer<typeof IngressBackendSchema>;
+export type IngressClass = z.infer<typeof IngressClassSchema>;
+export type Service = z.infer<typeof ServiceSchema>;
+export type ServicePort = z.infer<typeof ServicePortSchema>;
+export type EndpointSlice = z.infer<typeof EndpointSliceSchema>;
+export type Secret = z.infer<typeof SecretSchema>;
+export type ConfigMap = z.infer<typeof ConfigMapSchema>;
+export type ObjectMeta = z.infer<typeof ObjectMetaSchema>;
+
+export interface KindMap {
+  Ingress: Ingress;
+  IngressClass: IngressClass;
+  Service: Service;
+  EndpointSlice: EndpointSlice;
+  Secret: Secret;
+  ConfigMap: ConfigMap;
+}
