@@ -1,0 +1,180 @@
+/**
+ * Runs the real controller (the package's bin) as a child process on free
+ * loopback ports, with its own manifests, config and runtime directories,
+ * and offers what a test needs to talk to it and to the HAProxy it runs.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommands } from '../../controller/haproxy/cli-socket.ts';
+import { MasterCli, type ProcessList } from '../../controller/haproxy/master-cli.ts';
+import { type HttpReply, httpGet, httpsGet } from './http.ts';
+import { freePort } from './net.ts';
+import { eventually } from './wait.ts';
+
+const BIN = fileURLToPath(new URL('../../controller/cli/main.ts', import.meta.url));
+
+export interface ControllerPorts {
+  http: number;
+  https: number;
+  stats: number;
+  healthz: number;
+  controller: number;
+}
+
+export class TestController {
+  readonly dir: string;
+  readonly manifests: string;
+  readonly configDir: string;
+  readonly runtimeDir: string;
+  readonly ports: ControllerPorts;
+  readonly logFile: string;
+  child: ChildProcess | undefined;
+  exit: Promise<number | null> | undefined;
+
+  private constructor(dir: string, ports: ControllerPorts) {
+    this.dir = dir;
+    this.manifests = join(dir, 'manifests');
+    this.configDir = join(dir, 'config');
+    this.runtimeDir = join(dir, 'run');
+    this.logFile = join(dir, 'controller.log');
+    this.ports = ports;
+  }
+
+  /** Creates the directories and writes the initial manifests; call start() next. */
+  static async create(files: Record<string, unknown[]> = {}): Promise<TestController> {
+    const dir = await mkdtemp(join(tmpdir(), 'hsi-e2e-'));
+    const ports = {
+      http: await freePort(),
+      https: await freePort(),
+      stats: await freePort(),
+      healthz: await freePort(),
+      controller: await freePort(),
+    };
+    const controller = new TestController(dir, ports);
+    await import('node:fs/promises').then((fs) => fs.mkdir(controller.manifests, { recursive: true }));
+    for (const [name, objects] of Object.entries(files)) await controller.write(name, objects);
+    return controller;
+  }
+
+  async start(extraArgs: string[] = []): Promise<void> {
+    const args = [
+      BIN,
+      '--manifests',
+      this.manifests,
+      '--config-dir',
+      this.configDir,
+      '--runtime-dir',
+      this.runtimeDir,
+      '--ipv4-bind-address',
+      '127.0.0.1',
+      '--disable-ipv6',
+      '--controller-address',
+      '127.0.0.1',
+      '--http-bind-port',
+      String(this.ports.http),
+      '--https-bind-port',
+      String(this.ports.https),
+      '--stats-bind-port',
+      String(this.ports.stats),
+      '--healthz-bind-port',
+      String(this.ports.healthz),
+      '--controller-port',
+      String(this.ports.controller),
+      '--stop-timeout',
+      '3000',
+      '--log',
+      'debug',
+      ...extraArgs,
+    ];
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await eventually(async () => {
+      if (child.exitCode !== null)
+        throw new Error(`controller exited with ${child.exitCode}:\n${await this.log()}`);
+      const reply = await httpGet(this.ports.controller, '/readyz');
+      if (reply.status !== 200) throw new Error(`not ready: ${reply.status}`);
+    }, 20_000);
+  }
+
+  /** Writes a manifest file the way editors and kubectl-like tools do: a temp file renamed into place. */
+  async write(name: string, objects: unknown[]): Promise<void> {
+    const tmp = join(this.manifests, `.${name}.tmp`);
+    await writeFile(tmp, objects.map((o) => JSON.stringify(o)).join('\n---\n'));
+    await rename(
+      tmp,
+      join(
+        this.manifests,
+        name.endsWith('.json') || name.endsWith('.yaml') || name.endsWith('.yml') ? name : `${name}.yaml`,
+      ),
+    );
+  }
+
+  async writeRaw(name: string, text: string): Promise<void> {
+    const tmp = join(this.manifests, `.${name}.tmp`);
+    await writeFile(tmp, text);
+    await rename(tmp, join(this.manifests, name));
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(join(this.manifests, name.includes('.') ? name : `${name}.yaml`), { force: true });
+  }
+
+  /** Sends an HTTP request through HAProxy with the given Host header. */
+  get(host: string, path: string, headers: Record<string, string> = {}): Promise<HttpReply> {
+    return httpGet(this.ports.http, path, { host, ...headers });
+  }
+
+  /** Sends an HTTPS request through HAProxy with SNI `servername`. */
+  getTls(servername: string, path: string): Promise<HttpReply> {
+    return httpsGet(this.ports.https, servername, path);
+  }
+
+  metrics(): Promise<string> {
+    return httpGet(this.ports.controller, '/metrics').then((r) => r.body);
+  }
+
+  async reloads(): Promise<number> {
+    const line = (await this.metrics()).split('\n').filter((l) => l.startsWith('haproxy_reloads_total'));
+    return line.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  }
+
+  showProc(): Promise<ProcessList> {
+    return new MasterCli(join(this.runtimeDir, 'master.sock')).showProc();
+  }
+
+  /** Runs commands on the worker's stats socket (Runtime API). */
+  runtime(commands: string[]): Promise<string[]> {
+    return runCommands(join(this.runtimeDir, 'haproxy.sock'), commands);
+  }
+
+  config(): Promise<string> {
+    return readFile(join(this.configDir, 'haproxy.cfg'), 'utf8');
+  }
+
+  log(): Promise<string> {
+    return readFile(this.logFile, 'utf8').catch(() => '');
+  }
+
+  /** Stops the controller with a signal and waits for it to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill(signal);
+    const timeout = setTimeout(() => this.child?.kill('SIGKILL'), 15_000);
+    const code = await this.exit;
+    clearTimeout(timeout);
+    return code ?? null;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
