@@ -189,24 +189,23 @@ export const SecretSchema = z
   .superRefine((secret, ctx) => {
     if (secret.type !== TLS_SECRET_TYPE) return;
     // A TLS Secret is checked whole here, so a broken one never reaches haproxy.cfg.
-    for (const [field, check] of [
-      ['tls.crt', (pem: string) => new X509Certificate(pem)],
-      ['tls.key', (pem: string) => createPrivateKey(pem)],
-    ] as const) {
+    const read = <T>(field: 'tls.crt' | 'tls.key', parse: (pem: string) => T): T | undefined => {
       const pem = secret.values[field];
       if (!pem) {
         ctx.addIssue({ code: 'custom', path: ['data', field], message: 'missing' });
-        continue;
+        return undefined;
       }
       try {
-        check(pem);
+        return parse(pem);
       } catch (error) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['data', field],
-          message: `not valid PEM (${(error as Error).message})`,
-        });
+        ctx.addIssue({ code: 'custom', path: ['data', field], message: `not valid PEM (${(error as Error).message})` });
+        return undefined;
       }
+    };
+    const certificate = read('tls.crt', (pem) => new X509Certificate(pem));
+    const key = read('tls.key', (pem) => createPrivateKey(pem));
+    if (certificate && key && !certificate.checkPrivateKey(key)) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'tls.key'], message: 'does not match the certificate in tls.crt' });
     }
   });
 

@@ -146,8 +146,15 @@ export class TestController {
     return line.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   }
 
-  showProc(): Promise<ProcessList> {
-    return new MasterCli(join(this.runtimeDir, 'master.sock')).showProc();
+  /** `show proc` on the master CLI, retried while the master re-executes itself during a reload. */
+  async showProc(): Promise<ProcessList> {
+    const cli = new MasterCli(join(this.runtimeDir, 'master.sock'));
+    let list: ProcessList | undefined;
+    await eventually(async () => {
+      list = await cli.showProc();
+      if (list.workers.length === 0) throw new Error('no worker yet');
+    }, 5_000);
+    return list as ProcessList;
   }
 
   /** Runs commands on the worker's stats socket (Runtime API). */
