@@ -176,7 +176,7 @@ export function helpText(): string {
     const parsed = flag.schema.safeParse(undefined);
     const def =
       parsed.success && parsed.data !== undefined && parsed.data !== false
-        ? ` (default: ${parsed.data})`
+        ? ` (default: ${String(parsed.data).replace(tmpdir(), '$TMPDIR')})`
         : '';
     return `${left.padEnd(36)} ${flag.help}${def}`;
   });

@@ -198,14 +198,22 @@ export const SecretSchema = z
       try {
         return parse(pem);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['data', field], message: `not valid PEM (${(error as Error).message})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', field],
+          message: `not valid PEM (${(error as Error).message})`,
+        });
         return undefined;
       }
     };
     const certificate = read('tls.crt', (pem) => new X509Certificate(pem));
     const key = read('tls.key', (pem) => createPrivateKey(pem));
     if (certificate && key && !certificate.checkPrivateKey(key)) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'tls.key'], message: 'does not match the certificate in tls.crt' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'tls.key'],
+        message: 'does not match the certificate in tls.crt',
+      });
     }
   });
 

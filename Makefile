@@ -1,0 +1,28 @@
+# Entry points; each installs what it needs first (Debian packages, npm packages).
+.PHONY: demo test lint bench setup docker
+
+STAMP := node_modules/.install-stamp
+
+setup: $(STAMP)
+	@./scripts/install-system-deps.sh
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Local mode with the demo resources in manifests/demo and demo backends on loopback.
+demo: setup
+	npm run --silent demo
+
+# Lint, type-check, unit tests and end-to-end tests against real HAProxy.
+test: setup
+	npm test
+
+lint: setup
+	npm run lint
+
+bench: setup
+	npm run bench
+
+docker:
+	docker build -t haproxy-sidecar-ingress:dev .

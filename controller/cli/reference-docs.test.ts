@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { it } from 'node:test';
+import { annotationsDoc, flagsDoc } from './reference-docs.ts';
+
+const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
+
+it('docs/flags.md matches --help (run `npm run docs` after changing flags)', () => {
+  assert.equal(doc('flags.md'), flagsDoc());
+});
+
+it('docs/annotations.md matches the settings registry (run `npm run docs` after changing keys)', () => {
+  assert.equal(doc('annotations.md'), annotationsDoc());
+});
