@@ -1,4 +1,6 @@
 # Entry points; each installs what it needs first (Debian packages, npm packages).
+# `npm install` rather than `npm ci`: it installs exactly the lockfile too, and tolerates
+# lockfiles written without other platforms' optional packages.
 .PHONY: demo test lint bench setup docker
 
 STAMP := node_modules/.install-stamp
@@ -7,7 +9,7 @@ setup: $(STAMP)
 	@./scripts/install-system-deps.sh
 
 $(STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 # Local mode with the demo resources in manifests/demo and demo backends on loopback.
