@@ -1,6 +1,7 @@
 /**
  * A tiny HTTP echo server playing the part of a pod: answers every request
  * with who it is and what it received. Used by the demo and by the tests.
+ * `?sleep=MS` delays the answer.
  */
 import { createServer, type Server } from 'node:http';
 
@@ -15,7 +16,13 @@ export interface EchoReply {
 }
 
 export async function startEchoServer(pod: string, address: string, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    // `?sleep=MS` delays the answer (bounded), to show timeouts at work.
+    const sleep = Math.min(
+      Number(new URL(req.url ?? '/', 'http://x').searchParams.get('sleep') ?? 0) || 0,
+      30_000,
+    );
+    if (sleep > 0) await new Promise((r) => setTimeout(r, sleep));
     const reply: EchoReply = {
       pod,
       address,

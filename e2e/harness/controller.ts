@@ -63,8 +63,8 @@ export class TestController {
   async start(extraArgs: string[] = []): Promise<void> {
     const args = [
       BIN,
-      '--manifests',
-      this.manifests,
+      // --demo brings its own manifests directory.
+      ...(extraArgs.includes('--demo') ? [] : ['--manifests', this.manifests]),
       '--config-dir',
       this.configDir,
       '--runtime-dir',

@@ -8,6 +8,8 @@ export interface Pods {
   addresses: string[];
   names: string[];
   port: number;
+  /** Stops one pod (0-based) without telling anyone, like a crashed process. */
+  stopOne(index: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,8 +30,15 @@ export async function startPods(prefix: string, count: number): Promise<Pods> {
       addresses: servers.map((_, i) => `${subnet}.${i + 1}`),
       names: servers.map((_, i) => `${prefix}-${i + 1}`),
       port,
+      async stopOne(index: number) {
+        const server = servers[index];
+        if (!server?.listening) return;
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+      },
       async stop() {
         for (const s of servers) {
+          if (!s.listening) continue;
           s.closeAllConnections();
           await new Promise((r) => s.close(r));
         }
