@@ -37,7 +37,9 @@ describe('pod churn without reloads', () => {
   before(async () => {
     pods = await startPods('web', 14);
     controller = await TestController.create({
-      'service.yaml': [service('web', [{ name: 'http', port: 80 }], { 'haproxy.org/check-interval': '500ms' })],
+      'service.yaml': [
+        service('web', [{ name: 'http', port: 80 }], { 'haproxy.org/check-interval': '500ms' }),
+      ],
       'ingress.yaml': [
         ingress('web', { rules: [{ host: HOST, paths: [{ path: '/', service: 'web', port: 80 }] }] }),
       ],

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoPods } from '../demo/demo-pods.ts';
 import { Applier } from '../emitters/applier.ts';
-import { ensureFallbackCertificate } from '../emitters/config/fallback-certificate.ts';
+import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
 import { ConfigWriter } from '../emitters/config/writer.ts';
 import { MasterCli } from '../haproxy/master-cli.ts';
 import { HAProxyProcess } from '../haproxy/process.ts';
@@ -35,8 +35,7 @@ export async function run(options: Options): Promise<() => Promise<void>> {
   const runtimeDir = options['runtime-dir'];
   await mkdir(configDir, { recursive: true });
   await mkdir(runtimeDir, { recursive: true, mode: 0o700 });
-  const fallbackCertificate = join(configDir, 'fallback', 'default-selfsigned.pem');
-  await ensureFallbackCertificate(fallbackCertificate);
+  const fallbackPem = await fallbackCertificate(join(configDir, 'fallback', 'default-selfsigned.pem'));
 
   const metrics = new Metrics();
   const store = new Store();
@@ -67,7 +66,8 @@ export async function run(options: Options): Promise<() => Promise<void>> {
       statsPort: options['stats-bind-port'],
       healthzPort: options['healthz-bind-port'],
     },
-    paths: { statsSocket, fallbackCertificate },
+    paths: { configDir, statsSocket },
+    fallbackPem,
     metrics,
     log: log.child({ component: 'applier' }),
   });

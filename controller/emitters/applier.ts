@@ -23,7 +23,9 @@ export interface ApplierDeps {
   /** Absent in sidecar mode, where HAProxy is started by its own container. */
   process: HAProxyProcess | undefined;
   listen: Listen;
-  paths: Omit<Paths, 'configDir'>;
+  paths: Paths;
+  /** The generated self-signed certificate, served when no default certificate is set. */
+  fallbackPem: string;
   metrics: Metrics;
   log: Logger;
 }
@@ -77,9 +79,9 @@ export class Applier {
     const slots: SlotTable = new Map(
       state.backends.map((b) => [b.name, planSlots(b, applied?.slots.get(b.name))]),
     );
-    const { listen, paths, writer } = this.#deps;
-    await writer.install((dir) =>
-      renderFiles(state, buildView(state, slots, listen, { ...paths, configDir: dir }), dir),
+    const { listen, paths, writer, fallbackPem } = this.#deps;
+    await writer.install(
+      renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem),
     );
 
     let outcome: ApplyOutcome;

@@ -19,23 +19,19 @@ export function describeChange(before: DesiredState | undefined, after: DesiredS
   if (!same(before.routes, after.routes) || before.defaultBackend !== after.defaultBackend)
     reasons.push('routes');
   if (!same(before.tls, after.tls)) reasons.push('certificates');
-  const names = (s: DesiredState) => s.backends.map((b) => b.name);
-  const added = names(after).filter((n) => !names(before).includes(n));
-  const removed = names(before).filter((n) => !names(after).includes(n));
-  if (added.length)
-    reasons.push(`backends added (${added.slice(0, 3).join(', ')}${added.length > 3 ? ', …' : ''})`);
-  if (removed.length)
-    reasons.push(`backends removed (${removed.slice(0, 3).join(', ')}${removed.length > 3 ? ', …' : ''})`);
-  const settings = after.backends.filter((b) => {
-    const old = before.backends.find((o) => o.name === b.name);
-    return old && !same(old.settings, b.settings);
-  });
-  if (settings.length)
-    reasons.push(
-      `backend settings (${settings
-        .slice(0, 3)
-        .map((b) => b.name)
-        .join(', ')})`,
-    );
+  const beforeByName = new Map(before.backends.map((b) => [b.name, b]));
+  const afterNames = new Set(after.backends.map((b) => b.name));
+  const added = after.backends.filter((b) => !beforeByName.has(b.name)).map((b) => b.name);
+  const removed = before.backends.filter((b) => !afterNames.has(b.name)).map((b) => b.name);
+  const list = (names: string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+  if (added.length) reasons.push(`backends added (${list(added)})`);
+  if (removed.length) reasons.push(`backends removed (${list(removed)})`);
+  const settings = after.backends
+    .filter((b) => {
+      const old = beforeByName.get(b.name);
+      return old && !same(old.settings, b.settings);
+    })
+    .map((b) => b.name);
+  if (settings.length) reasons.push(`backend settings (${list(settings)})`);
   return reasons.join(', ') || 'config';
 }

@@ -77,6 +77,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
 
     ingress.spec.rules.forEach((rule, ruleIndex) => {
       const vhost = rule.host ?? ANY_HOST;
+      table.addHost(vhost);
       if (defaultBackend && !hostDefaults.has(vhost)) hostDefaults.set(vhost, defaultBackend);
       rule.http?.paths.forEach((path, pathIndex) => {
         const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;

@@ -30,9 +30,18 @@ export class RouteTable {
   readonly #prefix = new Map<string, Candidate[]>();
   readonly #hosts = new Set<string>();
 
+  /**
+   * Declares a vhost named by a rule, even one whose paths are all invalid or
+   * absent: its requests must reach its own defaultBackend or the 404, never
+   * the catch-all vhost's rules.
+   */
+  addHost(vhost: string): void {
+    if (vhost !== '*') this.#hosts.add(vhost);
+  }
+
   /** Adds one Ingress path. `ImplementationSpecific` is treated as `Prefix` (documented). */
   add(vhost: string, path: string, kind: PathKind, candidate: Omit<Candidate, 'kind' | 'path'>): void {
-    if (vhost !== '*') this.#hosts.add(vhost);
+    this.addHost(vhost);
     const entry: Candidate = { ...candidate, kind, path };
     if (kind === 'Exact') {
       push(this.#exact, vhost + path, entry);

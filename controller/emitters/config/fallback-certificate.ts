@@ -3,13 +3,14 @@
  * --default-ssl-certificate we generate a self-signed one once per config
  * directory (like the reference controller's "fake" certificate).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 
-export async function ensureFallbackCertificate(path: string): Promise<void> {
-  if (existsSync(path)) return;
+/** Returns the PEM (certificate and key) kept at `path`, creating it the first time. */
+export async function fallbackCertificate(path: string): Promise<string> {
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing) return existing;
   await mkdir(dirname(path), { recursive: true });
   const { stdout } = await execa(
     'openssl',
@@ -35,4 +36,5 @@ export async function ensureFallbackCertificate(path: string): Promise<void> {
   const tmp = join(dirname(path), `.fallback-${process.pid}.pem`);
   await writeFile(tmp, stdout, { mode: 0o600 });
   await rename(tmp, path);
+  return stdout;
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { DesiredState } from '../../model/types.ts';
-import { CERT_DIR, type ConfigView, CRT_LIST, MAP_FILES } from './view.ts';
+import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, MAP_FILES } from './view.ts';
 
 export interface RenderedFile {
   /** Path relative to the config directory. */
@@ -35,18 +35,34 @@ export class UnsafeValueError extends Error {
   }
 }
 
+const UNSAFE = /[\r\n\0]/;
+
+function hasUnsafe(value: unknown): boolean {
+  if (typeof value === 'string') return UNSAFE.test(value);
+  if (Array.isArray(value)) return value.some(hasUnsafe);
+  if (value && typeof value === 'object') return Object.values(value).some(hasUnsafe);
+  return false;
+}
+
+function findUnsafe(value: unknown, path: string): string {
+  if (Array.isArray(value)) {
+    const i = value.findIndex(hasUnsafe);
+    return findUnsafe(value[i], `${path}[${i}]`);
+  }
+  if (value && typeof value === 'object') {
+    const entry = Object.entries(value).find(([, v]) => hasUnsafe(v));
+    if (entry) return findUnsafe(entry[1], `${path}.${entry[0]}`);
+  }
+  return path;
+}
+
 /**
  * Last line of defence against config injection: whatever slipped past the
- * schemas, no printed value may start a new line in haproxy.cfg.
+ * schemas, no printed value may start a new line in haproxy.cfg. The path of
+ * the offending value is only worked out when there is one.
  */
 function assertSingleLine(value: unknown, path = 'view'): void {
-  if (typeof value === 'string') {
-    if (/[\r\n\0]/.test(value)) throw new UnsafeValueError(path);
-  } else if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) assertSingleLine(v, `${path}[${i}]`);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertSingleLine(v, `${path}.${k}`);
-  }
+  if (hasUnsafe(value)) throw new UnsafeValueError(findUnsafe(value, path));
 }
 
 function mapFile(entries: readonly (readonly [string, string])[]): string {
@@ -60,7 +76,17 @@ export function renderConfig(view: ConfigView): string {
   return template(view);
 }
 
-export function renderFiles(state: DesiredState, view: ConfigView, dir: string): RenderedFile[] {
+/**
+ * All files of one config generation, with absolute paths under `dir` (the
+ * config directory). `fallbackPem` is the generated self-signed certificate,
+ * written along when no default certificate is configured.
+ */
+export function renderFiles(
+  state: DesiredState,
+  view: ConfigView,
+  dir: string,
+  fallbackPem: string,
+): RenderedFile[] {
   const { routes, tls } = state;
   const files: RenderedFile[] = [
     { path: 'haproxy.cfg', content: renderConfig(view), mode: 0o644 },
@@ -73,6 +99,7 @@ export function renderFiles(state: DesiredState, view: ConfigView, dir: string):
   if (tls.defaultCertificate && !certificates.some((c) => c.file === tls.defaultCertificate?.file)) {
     certificates.push(tls.defaultCertificate);
   }
+  if (!tls.defaultCertificate) files.push({ path: FALLBACK_CERT, content: fallbackPem, mode: 0o600 });
   for (const certificate of certificates) {
     // Private keys: readable by the owner only.
     files.push({ path: `${CERT_DIR}/${certificate.file}`, content: certificate.pem, mode: 0o600 });

@@ -17,11 +17,8 @@ export interface Listen {
 }
 
 export interface Paths {
-  /** Where the files are read from: the config directory, or its staging copy while validating. */
   configDir: string;
   statsSocket: string;
-  /** Absolute path of the generated self-signed certificate (not part of the staged set). */
-  fallbackCertificate: string;
 }
 
 export const MAP_FILES = {
@@ -33,6 +30,8 @@ export const MAP_FILES = {
 
 export const CERT_DIR = 'certs';
 export const CRT_LIST = 'certs/crt-list.txt';
+/** Served when no SNI name matches and no --default-ssl-certificate is set. */
+export const FALLBACK_CERT = 'certs/default-selfsigned.pem';
 
 export function formatAddress(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
@@ -76,7 +75,7 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
     tls: {
       defaultCertificate: state.tls.defaultCertificate
         ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`)
-        : paths.fallbackCertificate,
+        : file(FALLBACK_CERT),
       crtList: file(CRT_LIST),
     },
     defaultBackend: state.defaultBackend,

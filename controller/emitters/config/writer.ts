@@ -33,21 +33,24 @@ export class ConfigWriter {
   }
 
   /**
-   * Validates and installs a config set. `render` is called with the directory
-   * the files will be read from, so paths inside the config point at the
-   * staging copy while validating and at the real one once installed.
+   * Validates and installs a config set rendered for the config directory.
+   * The staging copy has its paths pointed at the staging directory, so that
+   * `haproxy -c` reads the candidate files, not the live ones.
    */
-  async install(render: (dir: string) => RenderedFile[]): Promise<void> {
+  async install(files: RenderedFile[]): Promise<void> {
     const staging = join(this.#configDir, '.staging');
+    const live = `${this.#configDir}/`;
     await rm(staging, { recursive: true, force: true });
-    await writeAll(staging, render(staging));
+    await writeAll(
+      staging,
+      files.map((f) => ({ ...f, content: f.content.replaceAll(live, `${staging}/`) })),
+    );
     const check = await execa(this.#haproxyBin, ['-c', '-q', '-f', join(staging, 'haproxy.cfg')], {
       reject: false,
       all: true,
     });
-    const final = render(this.#configDir);
     if (check.exitCode !== 0) {
-      const candidate = final.find((f) => f.path === 'haproxy.cfg');
+      const candidate = files.find((f) => f.path === 'haproxy.cfg');
       if (candidate) await writeFile(`${this.configPath}.rejected`, candidate.content, { mode: 0o644 });
       await rm(staging, { recursive: true, force: true });
       throw new ConfigRejectedError(
@@ -56,19 +59,18 @@ export class ConfigWriter {
           .slice(0, 4000),
       );
     }
-    // Re-stage with final paths, then move file by file; haproxy.cfg goes last.
-    await rm(staging, { recursive: true, force: true });
-    await writeAll(staging, final);
+    // Overwrite the staging copy with the final contents, then move file by file; haproxy.cfg goes last.
+    await writeAll(staging, files);
     const ordered = [
-      ...final.filter((f) => f.path !== 'haproxy.cfg'),
-      ...final.filter((f) => f.path === 'haproxy.cfg'),
+      ...files.filter((f) => f.path !== 'haproxy.cfg'),
+      ...files.filter((f) => f.path === 'haproxy.cfg'),
     ];
     for (const file of ordered) {
       const target = join(this.#configDir, file.path);
       await mkdir(dirname(target), { recursive: true });
       await rename(join(staging, file.path), target);
     }
-    const written = new Set(final.map((f) => f.path));
+    const written = new Set(files.map((f) => f.path));
     for (const old of this.#committed)
       if (!written.has(old)) await rm(join(this.#configDir, old), { force: true });
     this.#committed = written;

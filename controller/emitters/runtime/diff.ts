@@ -21,6 +21,11 @@ export function planRuntime(applied: SlotTable, backends: readonly Backend[]): R
   for (const backend of backends) {
     const current = applied.get(backend.name);
     if (!current) return { kind: 'reload', reason: `backend ${backend.name} is new` };
+    if (inPlace(current, backend)) {
+      // The common case during churn elsewhere: share the slot list instead of copying it.
+      next.set(backend.name, current);
+      continue;
+    }
     const slots: Slot[] = current.map((s) => ({ ...s }));
     const server = (s: Slot) => `${backend.name}/${s.name}`;
     const wanted = new Map(backend.endpoints.map((e) => [endpointKey(e), e]));
@@ -68,4 +73,16 @@ export function planRuntime(applied: SlotTable, backends: readonly Backend[]): R
     next.set(backend.name, slots);
   }
   return { kind: 'runtime', commands, slots: next };
+}
+
+/** True when every pod of the backend already sits in a slot with the right state. */
+function inPlace(slots: readonly Slot[], backend: Backend): boolean {
+  const wanted = new Map(backend.endpoints.map((e) => [endpointKey(e), e.state]));
+  let occupied = 0;
+  for (const slot of slots) {
+    if (!slot.endpoint) continue;
+    occupied++;
+    if (wanted.get(endpointKey(slot.endpoint)) !== slot.state) return false;
+  }
+  return occupied === wanted.size;
 }

@@ -2,8 +2,12 @@
  * Reads one manifest file: several YAML (or JSON) documents, `List` kinds
  * expanded, every object validated on its own. A bad document is reported
  * with its file, index and reason, and does not stop the others.
+ *
+ * Parsed with js-yaml directly, the parser @kubernetes/client-node wraps: the
+ * client's loadAllYaml fails the whole file on an empty document (a trailing
+ * `---`, a comment-only document), which kubectl and Helm output often has.
  */
-import { loadAllYaml } from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
 import type { Problem } from '../../store/problems.ts';
 import { type Parsed, parseObject } from '../../store/store.ts';
 
@@ -23,7 +27,7 @@ export function parseManifestFile(file: string, text: string): FileContents {
   const result: FileContents = { objects: [], problems: [], rejected: [], unreadable: false };
   let documents: unknown[];
   try {
-    documents = loadAllYaml(text);
+    documents = loadAll(text);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0] ?? 'unreadable';
     result.problems.push({ object: file, message: `cannot be parsed: ${reason}`, severity: 'error' });

@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseManifestFile } from './parse-file.ts';
+
+const names = (contents: ReturnType<typeof parseManifestFile>) =>
+  contents.objects.map((p) => `${p.kind} ${p.object.metadata.namespace}/${p.object.metadata.name}`);
+
+const SERVICE_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - port: 80
+`;
+
+describe('parseManifestFile', () => {
+  it('reads several YAML documents', () => {
+    const text = `${SERVICE_YAML}---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: haproxy-configmap
+  namespace: kube-system
+data:
+  maxconn: "100"
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  ingressClassName: haproxy
+  rules:
+    - host: a.example
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`;
+    const contents = parseManifestFile('site.yaml', text);
+    assert.deepEqual(names(contents), [
+      'Service default/web',
+      'ConfigMap kube-system/haproxy-configmap',
+      'Ingress default/web',
+    ]);
+    assert.deepEqual(contents.problems, []);
+    assert.deepEqual(contents.rejected, []);
+    assert.equal(contents.unreadable, false);
+  });
+
+  it('skips empty documents: a comment-only document, a leading or a trailing ---', () => {
+    // Helm and kubectl output routinely end with `---` or carry comment-only documents.
+    const other = SERVICE_YAML.replace('name: web', 'name: other');
+    for (const [label, text] of [
+      ['comment-only document', `${SERVICE_YAML}---\n# nothing here\n---\n${other}`],
+      ['trailing ---', `${SERVICE_YAML}---\n${other}---\n`],
+      ['leading ---', `---\n${SERVICE_YAML}---\n${other}`],
+    ] as const) {
+      const contents = parseManifestFile('helm.yaml', text);
+      assert.deepEqual(contents.problems, [], label);
+      assert.equal(contents.unreadable, false, label);
+      assert.deepEqual(names(contents), ['Service default/web', 'Service default/other'], label);
+    }
+  });
+
+  it('reads a JSON file', () => {
+    const text = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'api', namespace: 'prod' },
+      spec: { ports: [{ name: 'http', port: 8080 }] },
+    });
+    const contents = parseManifestFile('api.json', text);
+    assert.deepEqual(names(contents), ['Service prod/api']);
+    assert.deepEqual(contents.problems, []);
+  });
+
+  it('expands List kinds', () => {
+    const text = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'one' }, spec: { ports: [{ port: 80 }] } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ignored' } },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'two' }, spec: { ports: [{ port: 0 }] } },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'three' }, spec: { ports: [{ port: 81 }] } },
+      ],
+    });
+    const contents = parseManifestFile('list.json', text);
+    assert.deepEqual(names(contents), ['Service default/one', 'Service default/three']);
+    assert.equal(contents.problems.length, 1);
+    assert.equal(contents.problems[0]?.object, 'Service default/two');
+    assert.equal(contents.problems[0]?.field, 'list.json#0.items[2]');
+    assert.deepEqual(contents.rejected, ['Service default/two']);
+  });
+
+  it('reports a YAML syntax error as unreadable, naming the file', () => {
+    const contents = parseManifestFile('broken.yaml', `${SERVICE_YAML}---\nkind: [unclosed\n  name: x: y\n`);
+    assert.equal(contents.unreadable, true);
+    assert.deepEqual(contents.objects, []);
+    assert.equal(contents.problems.length, 1);
+    assert.equal(contents.problems[0]?.object, 'broken.yaml');
+    assert.equal(contents.problems[0]?.severity, 'error');
+    assert.match(contents.problems[0]?.message ?? '', /cannot be parsed/);
+  });
+
+  it('reports a document failing validation with file#index and keeps the others', () => {
+    const text = `${SERVICE_YAML}---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: broken
+  namespace: shop
+spec:
+  rules:
+    - http:
+        paths:
+          - path: no-leading-slash
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: other
+spec:
+  ports:
+    - port: 81
+`;
+    const contents = parseManifestFile('mixed.yaml', text);
+    assert.deepEqual(names(contents), ['Service default/web', 'Service default/other']);
+    assert.equal(contents.unreadable, false);
+    assert.equal(contents.problems.length, 1);
+    const [problem] = contents.problems;
+    assert.equal(problem?.object, 'Ingress shop/broken');
+    assert.equal(problem?.field, 'mixed.yaml#1');
+    assert.equal(problem?.severity, 'error');
+    assert.match(problem?.message ?? '', /path/);
+    assert.deepEqual(contents.rejected, ['Ingress shop/broken']);
+  });
+
+  it('silently ignores kinds the controller does not consume', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: "not even valid"
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+${SERVICE_YAML}`;
+    const contents = parseManifestFile('app.yaml', text);
+    assert.deepEqual(names(contents), ['Service default/web']);
+    assert.deepEqual(contents.problems, []);
+    assert.deepEqual(contents.rejected, []);
+  });
+
+  it('an empty file gives nothing and no problem', () => {
+    assert.deepEqual(parseManifestFile('empty.yaml', ''), {
+      objects: [],
+      problems: [],
+      rejected: [],
+      unreadable: false,
+    });
+  });
+});
