@@ -24,6 +24,8 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
   #child: ResultPromise | undefined;
   #stopping = false;
   #restarts = 0;
+  /** Set once HAProxy has come up; only then does an exit mean "restart it". */
+  #started = false;
 
   constructor(options: HAProxyProcessOptions, log: Logger) {
     super();
@@ -41,6 +43,7 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
 
   /** Starts HAProxy and resolves once its master CLI reports a worker. */
   async start(): Promise<void> {
+    if (this.#child) return;
     const { bin, configPath, masterSocket } = this.#options;
     await rm(masterSocket, { force: true });
     const child = execa(bin, ['-W', '-S', `${masterSocket},mode,600`, '-f', configPath], {
@@ -70,9 +73,17 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
       this.#child = undefined;
       const code = typeof result.exitCode === 'number' ? result.exitCode : undefined;
       this.emit('exit', code);
-      if (!this.#stopping) void this.#restart(code, result.signal);
+      // A failed start is the caller's to retry; only a running HAProxy that dies is restarted here.
+      if (this.#started && !this.#stopping) void this.#restart(code, result.signal);
     });
-    await this.#waitForWorker();
+    try {
+      await this.#waitForWorker();
+    } catch (error) {
+      if (this.#child === child) this.#child = undefined;
+      child.kill('SIGKILL');
+      throw error;
+    }
+    this.#started = true;
   }
 
   async #waitForWorker(timeoutMs = 15_000): Promise<void> {
@@ -95,7 +106,9 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
     this.#restarts++;
     this.#log.error({ code, signal, retryInMs: delay }, 'HAProxy exited unexpectedly; restarting');
     await new Promise((r) => setTimeout(r, delay));
-    if (this.#stopping) return;
+    // Stopped meanwhile, or already started again by a reconcile pass.
+    if (this.#stopping || this.#child) return;
+    this.#started = false;
     try {
       await this.start();
       this.#restarts = 0;
