@@ -9,7 +9,7 @@
  * 10.x address that only ever appears in the config text: nothing is contacted.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fallbackCertificate } from '../controller/emitters/config/fallback-certificate.ts';
 import { renderFiles } from '../controller/emitters/config/render.ts';
+import { selfSignedCertificate } from '../controller/emitters/config/self-signed.ts';
 import { buildView, type Listen, MAP_FILES, type Paths } from '../controller/emitters/config/view.ts';
 import { ConfigWriter } from '../controller/emitters/config/writer.ts';
 import { planRuntime } from '../controller/emitters/runtime/diff.ts';
@@ -115,31 +116,9 @@ function maxRssKiB(bin: string, args: string[]): number | undefined {
 
 // ---------------------------------------------------------------- objects
 
-function makeCertificate(dir: string): { crt: string; key: string } {
-  const keyFile = join(dir, 'bench.key');
-  const crtFile = join(dir, 'bench.crt');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyFile,
-      '-out',
-      crtFile,
-      '-days',
-      '30',
-      '-subj',
-      '/CN=*.bench.example',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { crt: readFileSync(crtFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+function makeCertificate(): { crt: string; key: string } {
+  const { cert, key } = selfSignedCertificate('*.bench.example', [], 30);
+  return { crt: cert, key };
 }
 
 const namespaceOf = (i: number): string => `team-${i % NAMESPACES}`;
@@ -459,7 +438,7 @@ async function main(): Promise<void> {
         .split('\n')[0]
         ?.trim()}${gc ? '' : ' (no forced GC: heap figures include garbage)'}`,
     );
-    const cert = makeCertificate(root);
+    const cert = makeCertificate();
     // Warm up zod and the X509 checks so the first size's store load is not mostly JIT.
     for (const object of generate(50, cert)) parseObject(object);
     const results: Result[] = [];

@@ -5,36 +5,17 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { selfSignedCertificate } from './self-signed.ts';
 
 /** Returns the PEM (certificate and key) kept at `path`, creating it the first time. */
 export async function fallbackCertificate(path: string): Promise<string> {
   const existing = await readFile(path, 'utf8').catch(() => undefined);
   if (existing) return existing;
   await mkdir(dirname(path), { recursive: true });
-  const { stdout } = await execa(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      '-',
-      '-out',
-      '-',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=haproxy-sidecar-ingress default certificate',
-    ],
-    { stripFinalNewline: false },
-  );
+  const { cert, key } = selfSignedCertificate('haproxy-sidecar-ingress default certificate');
+  const pem = cert + key;
   const tmp = join(dirname(path), `.fallback-${process.pid}.pem`);
-  await writeFile(tmp, stdout, { mode: 0o600 });
+  await writeFile(tmp, pem, { mode: 0o600 });
   await rename(tmp, path);
-  return stdout;
+  return pem;
 }
