@@ -36,10 +36,6 @@ export class MasterCli {
     this.#socket = socketPath;
   }
 
-  get socketPath(): string {
-    return this.#socket;
-  }
-
   async showProc(): Promise<ProcessList> {
     return parseShowProc(await runCommand(this.#socket, 'show proc', 5_000));
   }

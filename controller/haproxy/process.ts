@@ -33,10 +33,6 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
     this.#log = log;
   }
 
-  get pid(): number | undefined {
-    return this.#child?.pid;
-  }
-
   get running(): boolean {
     return this.#child !== undefined;
   }

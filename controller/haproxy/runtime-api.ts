@@ -30,15 +30,11 @@ const isSuccess = (answer: string): boolean => {
 
 export class RuntimeApi {
   readonly #socket: string;
-  /** Keeps one batch's worth of bytes under the CLI's buffer size. */
+  /** Commands per connection: bounds how long one round trip holds the CLI. */
   readonly #maxBatch = 400;
 
   constructor(socketPath: string) {
     this.#socket = socketPath;
-  }
-
-  get socketPath(): string {
-    return this.#socket;
   }
 
   /** Runs commands and throws on the first one HAProxy refused (the rest still ran). */
@@ -53,10 +49,5 @@ export class RuntimeApi {
       });
     }
     return { roundTrips };
-  }
-
-  async query(command: string): Promise<string> {
-    const [answer] = await runCommands(this.#socket, [command]);
-    return answer ?? '';
   }
 }

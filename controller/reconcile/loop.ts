@@ -33,8 +33,6 @@ export class ReconcileLoop {
   #stopped = false;
   #served = false;
   #reportedProblems = new Set<string>();
-  /** Resolves when a pass has applied the current generation, for callers that wait (tests, startup). */
-  #appliedGeneration = -1;
 
   constructor(
     store: Store,
@@ -55,10 +53,6 @@ export class ReconcileLoop {
   /** True once HAProxy serves a complete config built from a full load of the sources. */
   get served(): boolean {
     return this.#served;
-  }
-
-  get appliedGeneration(): number {
-    return this.#appliedGeneration;
   }
 
   start(): void {
@@ -105,7 +99,6 @@ export class ReconcileLoop {
 
   async #pass(): Promise<void> {
     const started = performance.now();
-    const generation = this.#store.generation;
     try {
       const state = buildModel(this.#store.snapshot(), this.#model);
       this.#reportProblems(
@@ -122,7 +115,6 @@ export class ReconcileLoop {
       this.#metrics.reconciles.inc(1, { outcome });
       this.#failures = 0;
       this.#served = true;
-      this.#appliedGeneration = generation;
     } catch (error) {
       this.#failures++;
       this.#metrics.reconciles.inc(1, { outcome: 'error' });
@@ -133,7 +125,6 @@ export class ReconcileLoop {
           'candidate config rejected by haproxy -c; HAProxy keeps the last good config',
         );
         // The input is at fault: retrying the same snapshot cannot help, the next change will.
-        this.#appliedGeneration = generation;
         return;
       }
       const retryMs = Math.min(30_000, 200 * 2 ** Math.min(this.#failures, 8));
