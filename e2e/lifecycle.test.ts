@@ -67,7 +67,7 @@ describe('controller lifecycle', () => {
     assert.equal((await httpGet(controller.ports.healthz, '/healthz')).status, 200);
   });
 
-  it('reloads once per structural change, counts it, replaces the worker and drops no request', async () => {
+  it('reloads once per structural change, counts it, replaces the worker and drops no request', async (t) => {
     const before = await controller.showProc();
     const reloadsBefore = await controller.reloads();
     let failures = 0;
@@ -87,13 +87,15 @@ describe('controller lifecycle', () => {
           rules: [{ host: `extra-${i}.example`, paths: [{ path: '/', service: 'app', port: 80 }] }],
         }),
       ]);
-      await eventually(async () =>
+      const took = await eventually(async () =>
         assert.equal((await controller.get(`extra-${i}.example`, '/')).status, 200),
       );
+      t.diagnostic(`new Ingress ${i} served ${took.toFixed(0)} ms after the manifest write (reload)`);
     }
     stop = true;
     await traffic;
     assert.ok(sent > 20, `sent ${sent} requests`);
+    t.diagnostic(`${sent} requests during 5 reloads, ${failures} failed`);
     assert.equal(failures, 0, `${failures} of ${sent} requests failed during reloads`);
     const after = await controller.showProc();
     assert.ok(after.master.reloads >= before.master.reloads + 1);
