@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
  * controller endpoints, and runs (or drives) HAProxy until told to stop.
  */
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoPods } from '../demo/demo-pods.ts';
@@ -37,6 +38,15 @@ export async function run(options: Options): Promise<() => Promise<void>> {
   await mkdir(runtimeDir, { recursive: true, mode: 0o700 });
   const fallbackPem = await fallbackCertificate(join(configDir, 'fallback', 'default-selfsigned.pem'));
 
+  let ipv6 = !options['disable-ipv6'];
+  if (ipv6 && !(await canListenOn(options['ipv6-bind-address']))) {
+    log.warn(
+      { address: options['ipv6-bind-address'] },
+      'IPv6 is not available on this host; listening on IPv4 only',
+    );
+    ipv6 = false;
+  }
+
   const metrics = new Metrics();
   const store = new Store();
   const source: Source = new ManifestsSource(manifestsDir, log);
@@ -60,7 +70,7 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     process: haproxy,
     listen: {
       ipv4Address: options['disable-ipv4'] ? undefined : options['ipv4-bind-address'],
-      ipv6Address: options['disable-ipv6'] ? undefined : options['ipv6-bind-address'],
+      ipv6Address: ipv6 ? options['ipv6-bind-address'] : undefined,
       httpPort: options['http-bind-port'],
       httpsPort: options['https-bind-port'],
       statsPort: options['stats-bind-port'],
@@ -121,6 +131,15 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     log.info('stopped');
     log.flush();
   };
+}
+
+/** Whether this host can listen on an IPv6 address at all (containers often cannot). */
+function canListenOn(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: address, port: 0, ipv6Only: true }, () => probe.close(() => resolve(true)));
+  });
 }
 
 async function main(): Promise<void> {
