@@ -1,5 +1,10 @@
 /** Plain HTTP(S) clients for tests: one fresh connection per request, so each is routed anew. */
-import { request as httpRequest } from 'node:http';
+import {
+  type ClientRequest,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 
@@ -13,33 +18,45 @@ export interface HttpReply {
   certificate?: { subject: string; altNames: string };
 }
 
+type Send = (options: RequestOptions, onResponse: (res: IncomingMessage) => void) => ClientRequest;
+
+/** One request on a fresh connection; the reply body is read whole. */
+function send(request: Send, options: RequestOptions, timeoutMs: number): Promise<HttpReply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', agent: false, timeout: timeoutMs, ...options }, (res) => {
+      const socket = res.socket as TLSSocket;
+      const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          pod: res.headers['x-pod'] as string | undefined,
+          ...(peer && {
+            certificate: {
+              subject: String(peer.subject?.CN ?? ''),
+              altNames: String(peer.subjectaltname ?? ''),
+            },
+          }),
+        }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export function httpGet(
   port: number,
   path: string,
   headers: Record<string, string> = {},
   timeoutMs = 5_000,
 ): Promise<HttpReply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, headers, agent: false, timeout: timeoutMs },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            pod: res.headers['x-pod'] as string | undefined,
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+  return send(httpRequest, { port, path, headers }, timeoutMs);
 }
 
 export function httpsGet(
@@ -48,39 +65,9 @@ export function httpsGet(
   path: string,
   timeoutMs = 5_000,
 ): Promise<HttpReply> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        servername,
-        headers: { host: servername },
-        rejectUnauthorized: false,
-        agent: false,
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const peer = (res.socket as TLSSocket).getPeerCertificate();
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            pod: res.headers['x-pod'] as string | undefined,
-            certificate: {
-              subject: String(peer.subject?.CN ?? ''),
-              altNames: String(peer.subjectaltname ?? ''),
-            },
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+  return send(
+    httpsRequest,
+    { port, path, servername, headers: { host: servername }, rejectUnauthorized: false } as RequestOptions,
+    timeoutMs,
+  );
 }

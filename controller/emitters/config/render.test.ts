@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeBackend } from '../../model/fixtures.ts';
 import type { Backend, DesiredState } from '../../model/types.ts';
 import { planSlots, type SlotTable } from '../runtime/slots.ts';
 import { renderConfig, renderFiles, UnsafeValueError } from './render.ts';
@@ -23,20 +24,7 @@ function backend(
   endpoints: Backend['endpoints'],
   settings: Partial<Backend['settings']> = {},
 ): Backend {
-  return {
-    name,
-    service: `Service default/${name}`,
-    settings: {
-      serversIncrement: 3,
-      timeoutServer: '30s',
-      check: true,
-      checkInterval: undefined,
-      loadBalance: 'roundrobin',
-      forwardedFor: true,
-      ...settings,
-    },
-    endpoints,
-  };
+  return makeBackend(name, endpoints, { serversIncrement: 3, timeoutServer: '30s', ...settings });
 }
 
 function state(): DesiredState {

@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { endpoint, makeBackend } from '../../model/fixtures.ts';
 import type { Backend, BackendSettings, Endpoint } from '../../model/types.ts';
 import { planRuntime } from './diff.ts';
 import { planSlots, type SlotTable } from './slots.ts';
 
-const ep = (address: string, state: Endpoint['state'] = 'ready', port = 8080): Endpoint => ({
-  address,
-  port,
-  state,
-});
+const ep = endpoint;
 
 function backend(endpoints: Endpoint[], settings: Partial<BackendSettings> = {}, name = 'B'): Backend {
-  return {
-    name,
-    service: 'Service default/web',
-    settings: {
-      serversIncrement: 3,
-      timeoutServer: '50s',
-      check: true,
-      checkInterval: undefined,
-      loadBalance: 'roundrobin',
-      forwardedFor: true,
-      ...settings,
-    },
-    endpoints,
-  };
+  return makeBackend(name, endpoints, { serversIncrement: 3, ...settings });
 }
 
 /** The slot table as the last render or runtime plan left it. */

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { endpoint, makeBackend } from '../../model/fixtures.ts';
 import type { Backend, Endpoint } from '../../model/types.ts';
 import { planSlots, type Slot, slotCount } from './slots.ts';
 
-const ep = (address: string, state: Endpoint['state'] = 'ready', port = 8080): Endpoint => ({
-  address,
-  port,
-  state,
-});
+const ep = endpoint;
 
 function backend(endpoints: Endpoint[], serversIncrement = 4): Backend {
-  return {
-    name: 'default_web_80',
-    service: 'Service default/web',
-    settings: {
-      serversIncrement,
-      timeoutServer: '50s',
-      check: true,
-      checkInterval: undefined,
-      loadBalance: 'roundrobin',
-      forwardedFor: true,
-    },
-    endpoints,
-  };
+  return makeBackend('default_web_80', endpoints, { serversIncrement });
 }
 
 const occupant = (slots: Slot[]) =>
