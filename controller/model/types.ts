@@ -3,6 +3,8 @@
  * Plain data, deterministic (sorted), free of Kubernetes shapes.
  */
 import type { Problem } from '../store/problems.ts';
+import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
+import type { Resolved } from './settings/registry.ts';
 
 export type EndpointState = 'ready' | 'drain';
 
@@ -12,14 +14,8 @@ export interface Endpoint {
   state: EndpointState;
 }
 
-export interface BackendSettings {
-  serversIncrement: number;
-  timeoutServer: string;
-  check: boolean;
-  checkInterval: string | undefined;
-  loadBalance: string;
-  forwardedFor: boolean;
-}
+/** Per-backend settings, one field per key of BACKEND_KEYS. */
+export type BackendSettings = Resolved<typeof BACKEND_KEYS>;
 
 export interface Backend {
   /** HAProxy backend name, `<namespace>_<service>_<port>`. */
@@ -53,8 +49,8 @@ export interface Routes {
 }
 
 export interface DesiredState {
-  global: { maxconn: number | undefined; nbthread: number | undefined };
-  defaults: { timeoutClient: string; timeoutConnect: string; timeoutServer: string };
+  global: Resolved<typeof GLOBAL_KEYS>;
+  defaults: Resolved<typeof DEFAULTS_KEYS> & { timeoutServer: string };
   routes: Routes;
   /** Backend name for requests no rule matches. */
   defaultBackend: string;

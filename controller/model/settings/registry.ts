@@ -91,13 +91,18 @@ export function resolveKey<T>(key: SettingKey<T>, layers: readonly SettingsLayer
   return found ? (result as T) : key.default;
 }
 
+/** The resolved values of a group of keys: the type every settings object is derived from. */
+export type Resolved<K extends Record<string, SettingKey<unknown>>> = {
+  [P in keyof K]: K[P] extends SettingKey<infer T> ? T : never;
+};
+
 /** Resolves a whole group of keys at once, e.g. every backend setting. */
 export function resolveAll<K extends Record<string, SettingKey<unknown>>>(
   keys: K,
   layers: readonly SettingsLayer[],
   problems: Problem[],
-): { [P in keyof K]: K[P] extends SettingKey<infer T> ? T : never } {
+): Resolved<K> {
   const out: Record<string, unknown> = {};
   for (const [field, key] of Object.entries(keys)) out[field] = resolveKey(key, layers, problems);
-  return out as { [P in keyof K]: K[P] extends SettingKey<infer T> ? T : never };
+  return out as Resolved<K>;
 }
