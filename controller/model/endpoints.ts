@@ -19,13 +19,15 @@ export function endpointsFor(port: ServicePort, slices: readonly EndpointSlice[]
   const byAddress = new Map<string, Endpoint>();
   const wanted = port.name ?? '';
   for (const slice of slices) {
-    if (slice.addressType === 'FQDN') continue;
     const slicePort = slice.ports.find((p) => (p.name ?? '') === wanted && p.protocol === port.protocol);
     if (!slicePort?.port) continue;
     for (const endpoint of slice.endpoints) {
       const state = stateOf(endpoint.conditions);
       if (!state) continue;
       for (const address of endpoint.addresses) {
+        // FQDN slices are used where the name is an IP literal (the API server refuses
+        // loopback and link-local IPs in IPv4/IPv6 slices, but not as names); real host
+        // names would need DNS resolution at run time and are skipped.
         if (isIP(address) === 0) continue;
         const key = `${address}:${slicePort.port}`;
         // The same pod can appear in two slices while they are being rebalanced: prefer the serving view.

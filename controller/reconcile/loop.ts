@@ -9,14 +9,17 @@ import type { Applier } from '../emitters/applier.ts';
 import { ConfigRejectedError } from '../emitters/config/writer.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { buildModel, type ModelOptions } from '../model/build.ts';
+import type { DesiredState } from '../model/types.ts';
 import { formatProblem } from '../store/problems.ts';
-import type { Store } from '../store/store.ts';
+import type { Snapshot, Store } from '../store/store.ts';
 
 export interface LoopOptions {
   /** Quiet time that ends a burst of changes. */
   debounceMs: number;
   /** Longest a change waits while changes keep coming. */
   maxDelayMs: number;
+  /** Sees every model built, with the snapshot it came from (cluster mode: status and Events). */
+  onModel?: (state: DesiredState, snapshot: Snapshot) => void;
 }
 
 export class ReconcileLoop {
@@ -100,7 +103,9 @@ export class ReconcileLoop {
   async #pass(): Promise<void> {
     const started = performance.now();
     try {
-      const state = buildModel(this.#store.snapshot(), this.#model);
+      const snapshot = this.#store.snapshot();
+      const state = buildModel(snapshot, this.#model);
+      this.#timing.onModel?.(state, snapshot);
       this.#reportProblems(
         state.problems.map(formatProblem),
         state.problems.map((p) => p.severity),

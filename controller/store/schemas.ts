@@ -68,6 +68,16 @@ export const IngressPathSchema = z.string().refine(
 
 const pathType = z.enum(['Exact', 'Prefix', 'ImplementationSpecific']);
 
+/** `status.loadBalancer` of an Ingress or a Service: where clients reach it. */
+const LoadBalancerStatusSchema = z
+  .object({
+    ingress: z
+      .array(z.object({ ip: z.string().optional(), hostname: z.string().optional() }))
+      .nullish()
+      .transform((v) => v ?? []),
+  })
+  .default({ ingress: [] });
+
 export const IngressSchema = z.object({
   apiVersion: z.literal('networking.k8s.io/v1'),
   kind: z.literal('Ingress'),
@@ -99,6 +109,7 @@ export const IngressSchema = z.object({
         .default([]),
     })
     .default({ tls: [], rules: [] }),
+  status: z.object({ loadBalancer: LoadBalancerStatusSchema }).default({ loadBalancer: { ingress: [] } }),
 });
 
 export const IngressClassSchema = z.object({
@@ -124,10 +135,12 @@ export const ServiceSchema = z.object({
     .object({
       type: z.string().default('ClusterIP'),
       clusterIP: z.string().optional(),
+      clusterIPs: z.array(z.string()).optional(),
       externalName: z.string().optional(),
       ports: z.array(ServicePortSchema).default([]),
     })
     .default({ type: 'ClusterIP', ports: [] }),
+  status: z.object({ loadBalancer: LoadBalancerStatusSchema }).default({ loadBalancer: { ingress: [] } }),
 });
 
 export const EndpointSliceSchema = z.object({

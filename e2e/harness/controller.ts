@@ -63,8 +63,10 @@ export class TestController {
   async start(extraArgs: string[] = []): Promise<void> {
     const args = [
       BIN,
-      // --demo brings its own manifests directory.
-      ...(extraArgs.includes('--demo') ? [] : ['--manifests', this.manifests]),
+      // --demo brings its own manifests directory; --kubeconfig means cluster mode.
+      ...(extraArgs.includes('--demo') || extraArgs.includes('--kubeconfig')
+        ? []
+        : ['--manifests', this.manifests]),
       '--config-dir',
       this.configDir,
       '--runtime-dir',

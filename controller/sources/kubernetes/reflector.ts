@@ -1,0 +1,273 @@
+/**
+ * Keeps one origin of the store equal to one API collection: list, then
+ * watch from the list's resourceVersion, forever. Unlike a bare informer it
+ * never stops on its own: every failure (API server down, expired
+ * resourceVersion, a connection gone silent) ends in a fresh list after a
+ * capped, jittered backoff, and a periodic relist repairs anything a watch
+ * could have missed. The reconcile loop is level-triggered, so a duplicated
+ * or replayed event is harmless.
+ */
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type ApiClient, ApiError, type WatchEvent } from '../../cluster/api-client.ts';
+import type { Problem } from '../../store/problems.ts';
+import { type Parsed, parseObject, refKey, type Store } from '../../store/store.ts';
+import { collectionPath, type Resource } from './resources.ts';
+
+export interface ReflectorTiming {
+  /** Server-side watch length; the API server ends every watch after this. */
+  watchSeconds: number;
+  /** Full relist period, as a safety net. */
+  relistMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_TIMING: ReflectorTiming = {
+  watchSeconds: 60,
+  relistMs: 10 * 60_000,
+  backoffBaseMs: 200,
+  backoffMaxMs: 5_000,
+};
+
+export interface ReflectorOptions {
+  client: ApiClient;
+  resource: Resource;
+  namespace?: string;
+  fieldSelector?: string;
+  /** Client-side filter for objects the controller must not hold (other Secret types, excluded namespaces). */
+  keep?: (raw: Record<string, unknown>) => boolean;
+  store: Store;
+  log: Logger;
+  timing: ReflectorTiming;
+}
+
+export interface ReflectorStatus {
+  name: string;
+  /** `syncing` until the first list, `watching` when current, `retrying` after a failure. */
+  phase: 'syncing' | 'watching' | 'retrying';
+  synced: boolean;
+  objects: number;
+  restarts: number;
+  lastError: string | undefined;
+}
+
+const ListSchema = z.object({
+  metadata: z.object({ resourceVersion: z.string().default(''), continue: z.string().optional() }).default({
+    resourceVersion: '',
+  }),
+  items: z.array(z.record(z.string(), z.unknown())).nullish(),
+});
+
+const RELIST = new Error('periodic relist');
+const PAGE_SIZE = 500;
+
+export class Reflector {
+  readonly name: string;
+  readonly #options: ReflectorOptions;
+  readonly #path: string;
+  readonly #origin: string;
+  readonly #objects = new Map<string, Parsed>();
+  readonly #problems = new Map<string, Problem>();
+  readonly #stop = new AbortController();
+  #cycle: AbortController | undefined;
+  #resourceVersion = '';
+  #status: ReflectorStatus;
+  #flushScheduled = false;
+  #relistTimer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #synced!: () => void;
+  readonly #firstSync = new Promise<void>((resolve) => {
+    this.#synced = resolve;
+  });
+
+  constructor(options: ReflectorOptions) {
+    this.#options = options;
+    this.#path = collectionPath(options.resource, options.namespace);
+    this.name = `${options.resource.kind}${options.namespace ? ` in ${options.namespace}` : ''}${
+      options.fieldSelector ? ` (${options.fieldSelector})` : ''
+    }`;
+    this.#origin = `cluster:${this.name}`;
+    this.#status = {
+      name: this.name,
+      phase: 'syncing',
+      synced: false,
+      objects: 0,
+      restarts: 0,
+      lastError: undefined,
+    };
+  }
+
+  get status(): ReflectorStatus {
+    return { ...this.#status, objects: this.#objects.size };
+  }
+
+  /** Starts the list/watch loop; resolves once the first list is in the store. */
+  start(): Promise<void> {
+    this.#running ??= this.#run();
+    this.#relistTimer = setInterval(() => this.#cycle?.abort(RELIST), this.#options.timing.relistMs);
+    this.#relistTimer.unref();
+    return this.#firstSync;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#relistTimer);
+    this.#stop.abort(new Error('stopped'));
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const { timing, log } = this.#options;
+    let delay = 0;
+    while (!this.#stop.signal.aborted) {
+      const cycle = new AbortController();
+      this.#cycle = cycle;
+      const stop = () => cycle.abort(this.#stop.signal.reason);
+      this.#stop.signal.addEventListener('abort', stop, { once: true });
+      const started = Date.now();
+      try {
+        if (!this.#resourceVersion) await this.#list(cycle.signal);
+        await this.#watch(cycle.signal);
+        // The API server ended the watch. A watch that ends at once, again and again, is a failure too.
+        if (Date.now() - started < 1000) throw new Error('watch closed immediately');
+        delay = 0;
+      } catch (error) {
+        if (this.#stop.signal.aborted) break;
+        if (cycle.signal.reason === RELIST) {
+          this.#resourceVersion = '';
+          continue;
+        }
+        // Expired resourceVersion: an immediate fresh list is the documented answer.
+        if (error instanceof ApiError && error.status === 410) {
+          this.#resourceVersion = '';
+          continue;
+        }
+        // Anything else: relist after a backoff, so nothing missed meanwhile can linger.
+        this.#resourceVersion = '';
+        delay = delay ? Math.min(delay * 2, timing.backoffMaxMs) : timing.backoffBaseMs;
+        const message = (error as Error).message;
+        this.#status = {
+          ...this.#status,
+          phase: 'retrying',
+          restarts: this.#status.restarts + 1,
+          lastError: message,
+        };
+        log.warn({ resource: this.name, err: message, retryInMs: delay }, 'list/watch failed; retrying');
+        await sleep(delay * (0.75 + Math.random() * 0.5), this.#stop.signal);
+      } finally {
+        this.#stop.signal.removeEventListener('abort', stop);
+      }
+    }
+  }
+
+  async #list(signal: AbortSignal): Promise<void> {
+    const items: Record<string, unknown>[] = [];
+    let resourceVersion = '';
+    let token: string | undefined;
+    do {
+      const page = ListSchema.parse(
+        await this.#options.client.request('GET', this.#path, {
+          query: { limit: PAGE_SIZE, continue: token, fieldSelector: this.#options.fieldSelector },
+          signal,
+          timeoutMs: 60_000,
+        }),
+      );
+      items.push(...(page.items ?? []));
+      resourceVersion = page.metadata.resourceVersion;
+      token = page.metadata.continue || undefined;
+    } while (token);
+
+    this.#objects.clear();
+    this.#problems.clear();
+    for (const item of items) this.#apply('ADDED', item);
+    this.#flush();
+    this.#resourceVersion = resourceVersion;
+    const first = !this.#status.synced;
+    this.#status = { ...this.#status, phase: 'watching', synced: true, lastError: undefined };
+    this.#options.log.debug({ resource: this.name, objects: this.#objects.size, resourceVersion }, 'listed');
+    if (first) this.#synced();
+  }
+
+  #watch(signal: AbortSignal): Promise<void> {
+    const { watchSeconds } = this.#options.timing;
+    return this.#options.client.watch(
+      this.#path,
+      {
+        resourceVersion: this.#resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: watchSeconds,
+        fieldSelector: this.#options.fieldSelector,
+      },
+      (event) => this.#onEvent(event),
+      // Watchdog: the server ends every watch after watchSeconds; silence well past that means a dead connection.
+      { signal, inactivityMs: (watchSeconds + 15) * 1000 },
+    );
+  }
+
+  #onEvent(event: WatchEvent): void {
+    if (event.type === 'ERROR') {
+      const status = event.object as { code?: number; message?: string };
+      throw new ApiError('WATCH', this.#path, status.code ?? 500, status);
+    }
+    const metadata = event.object.metadata as { resourceVersion?: string } | undefined;
+    if (event.type !== 'BOOKMARK') {
+      this.#apply(event.type, event.object);
+      this.#scheduleFlush();
+    }
+    if (metadata?.resourceVersion) this.#resourceVersion = metadata.resourceVersion;
+  }
+
+  #apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: Record<string, unknown>): void {
+    const { resource, keep } = this.#options;
+    // List items carry no kind; the store's schemas expect one.
+    const object = { ...raw, kind: resource.kind, apiVersion: resource.apiVersion };
+    const metadata = (raw.metadata ?? {}) as { name?: string; namespace?: string };
+    const key = refKey({
+      kind: resource.kind,
+      namespace: metadata.namespace ?? '',
+      name: metadata.name ?? '',
+    });
+    if (type === 'DELETED' || (keep && !keep(object))) {
+      this.#objects.delete(key);
+      this.#problems.delete(key);
+      return;
+    }
+    const result = parseObject(object);
+    if (result.ok) {
+      this.#objects.set(key, result.value);
+      this.#problems.delete(key);
+    } else if (!result.ignored) {
+      // The last valid version keeps working, as with a manifest file that breaks.
+      this.#problems.set(key, { object: result.object, message: result.message, severity: 'error' });
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    this.#options.store.replaceOrigin(
+      this.#origin,
+      [...this.#objects.values()],
+      [...this.#problems.values()],
+    );
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

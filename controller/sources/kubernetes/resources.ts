@@ -1,0 +1,43 @@
+/** The API resources the controller watches, and how to address them. */
+import type { Kind } from '../../store/schemas.ts';
+
+export interface Resource {
+  kind: Kind;
+  /** `v1` for the core group, else `group/version`. */
+  apiVersion: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+export const RESOURCES: Record<Kind, Resource> = {
+  Ingress: { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', plural: 'ingresses', namespaced: true },
+  IngressClass: {
+    kind: 'IngressClass',
+    apiVersion: 'networking.k8s.io/v1',
+    plural: 'ingressclasses',
+    namespaced: false,
+  },
+  Service: { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true },
+  EndpointSlice: {
+    kind: 'EndpointSlice',
+    apiVersion: 'discovery.k8s.io/v1',
+    plural: 'endpointslices',
+    namespaced: true,
+  },
+  Secret: { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', namespaced: true },
+  ConfigMap: { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true },
+};
+
+/** Collection path, e.g. `/apis/networking.k8s.io/v1/namespaces/default/ingresses`; all namespaces without one. */
+export function collectionPath(resource: Resource, namespace?: string): string {
+  const base = resource.apiVersion.includes('/')
+    ? `/apis/${resource.apiVersion}`
+    : `/api/${resource.apiVersion}`;
+  return resource.namespaced && namespace
+    ? `${base}/namespaces/${namespace}/${resource.plural}`
+    : `${base}/${resource.plural}`;
+}
+
+export function objectPath(resource: Resource, namespace: string | undefined, name: string): string {
+  return `${collectionPath(resource, namespace)}/${name}`;
+}
