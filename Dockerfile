@@ -1,17 +1,37 @@
 # syntax=docker/dockerfile:1
-# The controller image: Node 24 runs the TypeScript sources directly (type
-# stripping), HAProxy from Debian validates configs (and runs them when the
-# controller is not in sidecar mode). Non-root, no build step, no dev packages.
+# One image for both containers of the pod (manifests/40-deployment.yaml): the
+# controller (the default entrypoint) and HAProxy (command
+# /app/haproxy/entrypoint.sh), so the HAProxy that validates a config is the one
+# that serves it. Node 24 runs the TypeScript sources directly (type stripping):
+# no build step. Non-root, production npm packages only, no npm in the result.
+#
+#   docker build -t ghcr.io/haproxy-sidecar-ingress/haproxy-sidecar-ingress:0.1.0 .
+#
+# DEBIAN_RELEASE picks HAProxy: bookworm ships 2.6 (what the test suite runs),
+# trixie ships 3.0. The generated config works on both.
+ARG DEBIAN_RELEASE=bookworm
+ARG NODE_MAJOR=24
 
-FROM node:24-bookworm-slim AS deps
+FROM node:${NODE_MAJOR}-${DEBIAN_RELEASE}-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# `npm ci` refuses this lockfile (it leaves out other platforms' optional
+# packages of a dev tool), so `npm install` installs it instead, and the build
+# fails if that would have changed the lockfile: the versions are the locked ones.
+RUN cp package-lock.json /tmp/package-lock.locked.json \
+ && npm install --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier \
+ && cmp package-lock.json /tmp/package-lock.locked.json
 
-FROM node:24-bookworm-slim
+FROM debian:${DEBIAN_RELEASE}-slim
+# haproxy serves and validates, openssl makes the fallback certificate, tini is PID 1.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends haproxy openssl tini ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log \
+ && groupadd --gid 1000 ingress \
+ && useradd --uid 1000 --gid 1000 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ingress \
+ && install -d -o 1000 -g 1000 /var/run/haproxy/config /var/run/haproxy/run
+# Only the node binary comes from the Node image: no npm, npx, corepack or yarn.
+COPY --from=deps /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
@@ -23,4 +43,6 @@ USER 1000:1000
 ENV NODE_ENV=production
 EXPOSE 8080 8443 1024 1042 6060
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/controller/cli/main.ts"]
+# Without arguments: cluster mode, HAProxy run by the controller itself (one
+# container). The Deployment mounts emptyDir volumes over these directories.
 CMD ["--config-dir", "/var/run/haproxy/config", "--runtime-dir", "/var/run/haproxy/run"]

@@ -1,7 +1,7 @@
 # Entry points; each installs what it needs first (Debian packages, npm packages).
 # `npm install` rather than `npm ci`: it installs exactly the lockfile too, and tolerates
 # lockfiles written without other platforms' optional packages.
-.PHONY: demo test lint bench setup docker
+.PHONY: demo test lint bench setup docker kube-apiserver
 
 STAMP := node_modules/.install-stamp
 
@@ -16,9 +16,14 @@ $(STAMP): package.json package-lock.json
 demo: setup
 	npm run --silent demo
 
-# Lint, type-check, unit tests and end-to-end tests against real HAProxy.
+# Lint, type-check, unit tests and end-to-end tests against real HAProxy and a real
+# kube-apiserver (built from Go modules and cached on first use, by `npm test` itself).
 test: setup
 	npm test
+
+# Only build (or find in the cache) the kube-apiserver the cluster tests run.
+kube-apiserver: setup
+	npm run --silent build:kube-apiserver
 
 lint: setup
 	npm run lint

@@ -35,7 +35,18 @@ describe('sidecar mode', () => {
   before(async () => {
     pods = await startPods('side', 3);
     controller = await TestController.create({ 'side.yaml': objects(1) });
-    haproxy = spawn(ENTRYPOINT, [], {
+    haproxy = startHAProxyContainer();
+    // The HAProxy container is up on the bootstrap config before the controller runs.
+    await eventually(
+      async () => assert.equal((await httpGet(controller.ports.healthz, '/')).status, 503),
+      10_000,
+    );
+    await controller.start(['--haproxy-master-socket', join(controller.runtimeDir, 'master.sock')]);
+  });
+
+  /** What the HAProxy container runs: the entrypoint on the shared directories. */
+  const startHAProxyContainer = () =>
+    spawn(ENTRYPOINT, [], {
       stdio: 'ignore',
       env: {
         ...process.env,
@@ -45,13 +56,6 @@ describe('sidecar mode', () => {
         HEALTHZ_PORT: String(controller.ports.healthz),
       },
     });
-    // The HAProxy container is up on the bootstrap config before the controller runs.
-    await eventually(
-      async () => assert.equal((await httpGet(controller.ports.healthz, '/')).status, 503),
-      10_000,
-    );
-    await controller.start(['--haproxy-master-socket', join(controller.runtimeDir, 'master.sock')]);
-  });
 
   after(async () => {
     await controller?.cleanup();
@@ -77,10 +81,50 @@ describe('sidecar mode', () => {
     assert.equal((await controller.showProc()).master.reloads, before);
   });
 
+  it('gives a restarted HAProxy container the full current state', async () => {
+    // The config file on disk predates the churn above, which went over the Runtime API only.
+    const exited = new Promise((resolve) => haproxy.once('exit', resolve));
+    haproxy.kill('SIGKILL');
+    await exited;
+    haproxy = startHAProxyContainer();
+    await eventually(async () => {
+      assert.equal((await controller.showProc()).master.pid, haproxy.pid);
+      const seen = new Set<string>();
+      for (let i = 0; i < 8; i++) seen.add(String((await controller.get('side.example', '/')).pod));
+      assert.deepEqual([...seen].sort(), ['side-1', 'side-2', 'side-3']);
+    }, 10_000);
+    assert.match(await controller.log(), /HAProxy container was restarted/);
+  });
+
   it('leaves HAProxy running when the controller stops', async () => {
     const pid = haproxy.pid as number;
     assert.equal(await controller.stop('SIGTERM'), 0);
     process.kill(pid, 0);
     assert.equal((await controller.get('side.example', '/')).status, 200);
+  });
+
+  it('drains on the preStop command: serves through the delay, finishes in-flight requests, exits 0', async () => {
+    const haproxyExit = new Promise<number | null>((resolve) => haproxy.once('exit', resolve));
+    const inFlight = controller.get('side.example', '/?sleep=3000');
+    // The slow request is inside HAProxy before the drain starts.
+    await eventually(async () =>
+      assert.match((await controller.runtime(['show sess']))[0] ?? '', /fe=http /),
+    );
+
+    const drain = spawn(ENTRYPOINT, ['drain'], {
+      stdio: 'ignore',
+      env: { ...process.env, RUNTIME_DIR: controller.runtimeDir, DRAIN_DELAY: '1', DRAIN_TIMEOUT: '20' },
+    });
+    const drainExit = new Promise<number | null>((resolve) => drain.once('exit', resolve));
+    // During DRAIN_DELAY (endpoints being removed) new requests are still served...
+    assert.equal((await controller.get('side.example', '/')).status, 200);
+    // ...then HAProxy soft-stops: it stops accepting connections...
+    await eventually(() => assert.rejects(controller.get('side.example', '/'), /ECONNREFUSED/), 10_000, 50);
+    // ...while the request it had accepted completes normally.
+    const reply = await inFlight;
+    assert.equal(reply.status, 200);
+    assert.match(String(reply.pod), /^side-[123]$/);
+    assert.equal(await haproxyExit, 0, 'HAProxy exits cleanly once its last request is done');
+    assert.equal(await drainExit, 0, 'the preStop command returns once HAProxy is gone');
   });
 });

@@ -6,19 +6,27 @@ import { mkdir } from 'node:fs/promises';
  */
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { ApiClient, loadKubeConfig } from '../cluster/api-client.ts';
+import { LeaderElector } from '../cluster/leader-election.ts';
 import { startDemoPods } from '../demo/demo-pods.ts';
 import { Applier } from '../emitters/applier.ts';
+import { ClusterReporter } from '../emitters/cluster/cluster-reporter.ts';
 import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
 import { ConfigWriter } from '../emitters/config/writer.ts';
 import { MasterCli } from '../haproxy/master-cli.ts';
+import { MasterWatch } from '../haproxy/master-watch.ts';
 import { HAProxyProcess } from '../haproxy/process.ts';
 import { RuntimeApi } from '../haproxy/runtime-api.ts';
 import { Metrics } from '../http/metrics.ts';
 import { startControllerServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
+import type { ModelOptions } from '../model/build.ts';
 import { ReconcileLoop } from '../reconcile/loop.ts';
+import { KubernetesSource } from '../sources/kubernetes/kubernetes-source.ts';
 import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
 import { Store } from '../store/store.ts';
@@ -29,9 +37,16 @@ const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.met
 export async function run(options: Options): Promise<() => Promise<void>> {
   const log = createLogger(options.log);
   const manifestsDir = options.manifests ?? (options.demo ? DEMO_MANIFESTS : undefined);
-  if (!manifestsDir) {
-    throw new UsageError('no source of Kubernetes objects: pass --manifests DIR (local mode) or --demo');
-  }
+  const modelOptions = {
+    configMap: options.configmap,
+    ingressClass: options['ingress.class'],
+    emptyIngressClass: options['empty-ingress-class'],
+    defaultBackendService: options['default-backend-service'],
+    defaultSslCertificate: options['default-ssl-certificate'],
+    allowConfigSnippets: options['allow-config-snippets'],
+  };
+  const metrics = new Metrics();
+  const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);
   const configDir = options['config-dir'];
   const runtimeDir = options['runtime-dir'];
   await mkdir(configDir, { recursive: true });
@@ -47,9 +62,8 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     ipv6 = false;
   }
 
-  const metrics = new Metrics();
   const store = new Store();
-  const source: Source = new ManifestsSource(manifestsDir, log);
+  const source: Source = cluster?.source ?? new ManifestsSource(manifestsDir ?? '', log);
   const masterSocket = options['haproxy-master-socket'] ?? join(runtimeDir, 'master.sock');
   const statsSocket = join(runtimeDir, 'haproxy.sock');
   const haproxy = options['haproxy-master-socket']
@@ -64,7 +78,7 @@ export async function run(options: Options): Promise<() => Promise<void>> {
         log.child({ component: 'haproxy' }),
       );
   const applier = new Applier({
-    writer: new ConfigWriter(configDir, options['haproxy-bin']),
+    writer: new ConfigWriter(configDir, options['haproxy-bin'], log.child({ component: 'config-writer' })),
     runtime: new RuntimeApi(statsSocket),
     master: new MasterCli(masterSocket),
     process: haproxy,
@@ -81,48 +95,54 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     metrics,
     log: log.child({ component: 'applier' }),
   });
-  const loop = new ReconcileLoop(
-    store,
-    {
-      configMap: options.configmap,
-      ingressClass: options['ingress.class'],
-      emptyIngressClass: options['empty-ingress-class'],
-      defaultBackendService: options['default-backend-service'],
-      defaultSslCertificate: options['default-ssl-certificate'],
-    },
-    applier,
-    metrics,
-    log,
-    { debounceMs: options['sync-debounce'], maxDelayMs: Math.max(100, options['sync-debounce'] * 10) },
-  );
-  haproxy?.on('restarted', () => {
-    // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
+  const loop = new ReconcileLoop(store, modelOptions, applier, metrics, log, {
+    debounceMs: options['sync-debounce'],
+    maxDelayMs: Math.max(100, options['sync-debounce'] * 10),
+    onModel: cluster && ((state, snapshot) => cluster.reporter.update(state, snapshot)),
+  });
+  // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
+  const resync = () => {
     applier.invalidate();
     loop.markDirty(0);
+  };
+  haproxy?.on('restarted', resync);
+  const masterWatch = haproxy ? undefined : new MasterWatch(new MasterCli(masterSocket));
+  masterWatch?.on('replaced', (pid) => {
+    log.warn({ pid }, 'the HAProxy container was restarted; applying the full state again');
+    resync();
   });
+  masterWatch?.start();
 
   const http = await startControllerServer(
     options['controller-port'],
     options['controller-address'],
     metrics,
     {
-      ready: () =>
-        loop.served
-          ? { ready: true, detail: 'ok' }
-          : { ready: false, detail: 'waiting for the first config' },
+      ready: () => {
+        const detail = [loop.served ? 'ok' : 'waiting for the first config', ...(cluster?.describe() ?? [])];
+        return { ready: loop.served, detail: detail.join('\n') };
+      },
     },
   );
 
+  cluster?.elector.start();
   await source.start(store);
   let demoPods: Server[] = [];
   if (options.demo) demoPods = await startDemoPods(store);
   loop.start();
-  log.info({ manifests: manifestsDir, configDir, runtimeDir }, 'controller started');
+  log.info(
+    { source: manifestsDir ?? cluster?.client.server.origin, configDir, runtimeDir },
+    'controller started',
+  );
 
   return async () => {
     log.info('shutting down');
     await source.stop();
+    masterWatch?.stop();
     await loop.stop();
+    await cluster?.reporter.stop();
+    await cluster?.elector.stop();
+    cluster?.client.close();
     await haproxy?.stop();
     for (const server of [http, ...demoPods]) {
       server.closeAllConnections();
@@ -131,6 +151,65 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     log.info('stopped');
     log.flush();
   };
+}
+
+/** Cluster mode: the API client, the informers' source, leader election and the status/Event writer. */
+function connectToCluster(options: Options, model: ModelOptions, metrics: Metrics, log: Logger) {
+  let client: ApiClient;
+  try {
+    client = new ApiClient(loadKubeConfig(options.kubeconfig));
+  } catch (error) {
+    throw new UsageError(
+      `no source of Kubernetes objects: pass --manifests DIR (local mode), --demo, or a cluster (--kubeconfig, $KUBECONFIG, in-cluster): ${(error as Error).message}`,
+    );
+  }
+  const source = new KubernetesSource(
+    client,
+    {
+      configMap: options.configmap,
+      namespaces: options['namespace-whitelist'],
+      excludedNamespaces: options['namespace-blacklist'],
+      onFailure: (resource) => metrics.watchFailures.inc(1, { resource }),
+      timing: {
+        relistMs: options['resync-period'],
+        watchSeconds: Math.ceil(options['watch-timeout'] / 1000),
+      },
+    },
+    log,
+  );
+  const identity = process.env.POD_NAME || hostname();
+  const elector = new LeaderElector(client, {
+    namespace: process.env.POD_NAMESPACE || options.configmap.split('/')[0] || 'default',
+    name: options['election-id'],
+    identity,
+    leaseDurationMs: options['election-lease-duration'],
+    log: log.child({ component: 'leader-election' }),
+  });
+  metrics.leader.set(0);
+  elector.on('elected', () => metrics.leader.set(1));
+  elector.on('deposed', () => metrics.leader.set(0));
+  const reporter = new ClusterReporter(
+    client,
+    elector,
+    {
+      publish: { publishService: options['publish-service'], publishAddresses: options['publish-address'] },
+      model,
+      identity,
+    },
+    log,
+  );
+  const describe = () => [
+    `leader: ${elector.isLeader ? 'yes' : 'no'} (${identity})`,
+    ...source
+      .status()
+      .map(
+        (r) =>
+          `${r.name}: ${r.phase}, ${r.objects} objects${r.restarts ? `, ${r.restarts} restarts` : ''}${
+            r.lastError ? `, last error: ${r.lastError}` : ''
+          }`,
+      ),
+  ];
+  return { client, source, elector, reporter, describe };
 }
 
 /** Whether this host can listen on an IPv6 address at all (containers often cannot). */

@@ -10,6 +10,18 @@ import { z } from 'zod';
 import { LOG_LEVELS } from '../log.ts';
 
 const nsName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME');
+const namespaceList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+      : [],
+  )
+  .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names')));
 const port = z.coerce.number().int().min(1).max(65535);
 const stateDir = join(tmpdir(), 'haproxy-sidecar-ingress');
 
@@ -32,6 +44,74 @@ export const FLAGS = {
     schema: z.boolean().default(false),
     help: 'Run the demo: local mode on manifests/demo with demo backends started on loopback.',
   },
+  kubeconfig: {
+    type: 'string',
+    arg: 'PATH',
+    schema: z.string().optional(),
+    help: 'Cluster mode: kubeconfig to use (default: $KUBECONFIG, else the in-cluster service account).',
+  },
+  'namespace-whitelist': {
+    type: 'string',
+    arg: 'NS[,NS]',
+    schema: namespaceList,
+    help: 'Cluster mode: watch only these namespaces (default: all).',
+  },
+  'namespace-blacklist': {
+    type: 'string',
+    arg: 'NS[,NS]',
+    schema: namespaceList,
+    help: 'Cluster mode: ignore objects in these namespaces.',
+  },
+  'publish-service': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'Service exposing HAProxy; its load-balancer address (else cluster IP) goes into Ingress status.',
+  },
+  'publish-address': {
+    type: 'string',
+    arg: 'ADDR[,ADDR]',
+    schema: z
+      .string()
+      .optional()
+      .transform((v) =>
+        v
+          ? v
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean)
+          : [],
+      )
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be IP addresses or host names'))),
+    help: 'Addresses or host names to write into Ingress status instead of the publish Service.',
+  },
+  'election-id': {
+    type: 'string',
+    arg: 'NAME',
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Lease name')
+      .default('haproxy-sidecar-ingress-leader'),
+    help: "Lease used to elect the replica that writes status and Events (namespace: $POD_NAMESPACE, else the ConfigMap's).",
+  },
+  'election-lease-duration': {
+    type: 'string',
+    arg: 'MS',
+    schema: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+    help: "How long a leader's Lease lasts without renewal; a standby takes over after it.",
+  },
+  'watch-timeout': {
+    type: 'string',
+    arg: 'MS',
+    schema: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    help: 'Cluster mode: length of each API watch. A watch silent past its end is taken for a dead connection and rebuilt.',
+  },
+  'resync-period': {
+    type: 'string',
+    arg: 'MS',
+    schema: z.coerce.number().int().min(1000).default(600_000),
+    help: 'Cluster mode: full relist of every watched collection, as a safety net behind the watches.',
+  },
   configmap: {
     type: 'string',
     arg: 'NS/NAME',
@@ -48,6 +128,11 @@ export const FLAGS = {
     type: 'boolean',
     schema: z.boolean().default(false),
     help: 'Also serve Ingresses that name no class.',
+  },
+  'allow-config-snippets': {
+    type: 'boolean',
+    schema: z.boolean().default(false),
+    help: 'Honour the *-config-snippet keys (raw HAProxy config); without it they are ignored with a warning.',
   },
   'default-backend-service': {
     type: 'string',
@@ -175,7 +260,10 @@ export function helpText(): string {
     const left = `  --${name}${flag.arg ? ` ${flag.arg}` : ''}`;
     const parsed = flag.schema.safeParse(undefined);
     const def =
-      parsed.success && parsed.data !== undefined && parsed.data !== false
+      parsed.success &&
+      parsed.data !== undefined &&
+      parsed.data !== false &&
+      !(Array.isArray(parsed.data) && parsed.data.length === 0)
         ? ` (default: ${String(parsed.data).replace(tmpdir(), '$TMPDIR')})`
         : '';
     return `${left.padEnd(36)} ${flag.help}${def}`;

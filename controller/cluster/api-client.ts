@@ -65,8 +65,23 @@ export class ApiClient {
 
   /** One JSON request; a status outside 2xx becomes an ApiError. */
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.#send(method, path, options);
-    const text = await readAll(response);
+    // A deadline for the whole exchange: a silent connection cannot hold a request forever.
+    const deadline = new AbortController();
+    const timer =
+      options.timeoutMs === undefined ? undefined : setTimeout(() => deadline.abort(), options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+    let response: http.IncomingMessage;
+    let text: string;
+    try {
+      response = await this.#send(method, path, { ...options, signal });
+      text = await readAll(response);
+    } catch (error) {
+      if (deadline.signal.aborted)
+        throw new Error(`${method} ${path}: timed out after ${options.timeoutMs} ms`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     const body = text ? safeJson(text) : undefined;
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) throw new ApiError(method, path, status, body);
@@ -115,6 +130,9 @@ export class ApiClient {
         if (event && typeof event.type === 'string' && event.object) onEvent(event);
       }
       if (local.signal.aborted) throw local.signal.reason;
+    } catch (error) {
+      // Report why the watch was cut (the watchdog, a stop), not the socket error that followed.
+      throw local.signal.aborted && local.signal.reason instanceof Error ? local.signal.reason : error;
     } finally {
       clearTimeout(timer);
       response?.destroy();
@@ -150,14 +168,11 @@ export class ApiClient {
       rejectUnauthorized: tls.rejectUnauthorized,
       auth: tls.auth,
       signal: options.signal,
-      timeout: options.timeoutMs,
     };
     const send = url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
       const request = send(url, requestOptions, resolve);
       request.once('error', reject);
-      if (options.timeoutMs)
-        request.once('timeout', () => request.destroy(new Error(`${method} ${path}: timed out`)));
       request.end(body);
     });
   }

@@ -1,6 +1,6 @@
 /**
  * Brings HAProxy to the desired state the cheapest safe way: Runtime API
- * commands when only pods changed, otherwise render → validate → install →
+ * commands when only pods or certificates changed, otherwise render → validate → install →
  * reload (or first start). Remembers what HAProxy has applied.
  */
 import type { Logger } from 'pino';
@@ -12,6 +12,8 @@ import type { DesiredState } from '../model/types.ts';
 import { renderFiles } from './config/render.ts';
 import { buildView, type Listen, type Paths } from './config/view.ts';
 import type { ConfigWriter } from './config/writer.ts';
+import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
+import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
 import { planSlots, type SlotTable } from './runtime/slots.ts';
 import { describeChange, structureOf } from './structure.ts';
@@ -41,6 +43,8 @@ interface Applied {
 export class Applier {
   readonly #deps: ApplierDeps;
   #applied: Applied | undefined;
+  /** Files written beside a Runtime API update since the last install. */
+  readonly #runtimeFiles = new Set<string>();
 
   constructor(deps: ApplierDeps) {
     this.#deps = deps;
@@ -59,18 +63,34 @@ export class Applier {
     if (applied && applied.structure === structure) {
       const plan = planRuntime(applied.slots, state.backends);
       if (plan.kind === 'runtime') {
-        if (plan.commands.length === 0) return 'unchanged';
-        try {
-          const { roundTrips } = await this.#deps.runtime.apply(plan.commands);
+        const certificates = planCertificates(applied.state.tls, state.tls, this.#deps.paths.configDir);
+        const commands = [...certificates.commands, ...plan.commands];
+        if (commands.length === 0 && certificates.write.length === 0) {
           this.#applied = { state, structure, slots: plan.slots };
-          metrics.runtimeCommands.inc(plan.commands.length);
+          return 'unchanged';
+        }
+        try {
+          // Files first: a reload after this point loads the same certificates the worker serves.
+          await replaceFiles(this.#deps.paths.configDir, certificates.write);
+          for (const file of certificates.write) this.#runtimeFiles.add(file.path);
+          const { roundTrips } = await this.#deps.runtime.apply(commands);
+          await removeFiles(this.#deps.paths.configDir, certificates.remove);
+          this.#applied = { state, structure, slots: plan.slots };
+          metrics.runtimeCommands.inc(commands.length);
           log.info(
-            { commands: plan.commands.length, roundTrips },
-            'applied endpoint changes over the Runtime API',
+            {
+              commands: commands.length,
+              certificateCommands: certificates.commands.length,
+              roundTrips,
+            },
+            certificates.commands.length
+              ? 'applied certificate and endpoint changes over the Runtime API'
+              : 'applied endpoint changes over the Runtime API',
           );
           return 'runtime';
         } catch (error) {
           reason = 'Runtime API change failed';
+          // The error names the command line only; certificate payloads are never logged.
           log.warn({ err: error }, 'Runtime API change failed; reloading instead');
         }
       } else reason = plan.reason;
@@ -80,9 +100,15 @@ export class Applier {
       state.backends.map((b) => [b.name, planSlots(b, applied?.slots.get(b.name))]),
     );
     const { listen, paths, writer, fallbackPem } = this.#deps;
-    await writer.install(
-      renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem),
+    const files = renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem);
+    await writer.install(files);
+    // Certificates written over the Runtime API path that this config no longer names.
+    const installed = new Set(files.map((f) => f.path));
+    await removeFiles(
+      paths.configDir,
+      [...this.#runtimeFiles].filter((f) => !installed.has(f)),
     );
+    this.#runtimeFiles.clear();
 
     let outcome: ApplyOutcome;
     const process = this.#deps.process;

@@ -1,12 +1,19 @@
 /**
  * What needs a reload and what does not: the structure of the desired state
- * is everything except which pods sit behind each backend.
+ * is everything except which pods sit behind each backend and which
+ * certificates are served by SNI (both change over the Runtime API). Which
+ * Secret is the default certificate stays structure: the bind line names it.
  */
 import type { DesiredState } from '../model/types.ts';
 
 export function structureOf(state: DesiredState): string {
-  const { problems: _problems, backends, ...rest } = state;
-  return JSON.stringify({ ...rest, backends: backends.map(({ endpoints: _endpoints, ...b }) => b) });
+  const { problems: _problems, backends, tls, ...rest } = state;
+  const { certificates: _certificates, defaultCertificate, ...tlsRest } = tls;
+  return JSON.stringify({
+    ...rest,
+    tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
+    backends: backends.map(({ endpoints: _endpoints, ...b }) => b),
+  });
 }
 
 /** A short, human reason for a reload, naming the first parts that changed. */
@@ -18,7 +25,10 @@ export function describeChange(before: DesiredState | undefined, after: DesiredS
     reasons.push('global settings');
   if (!same(before.routes, after.routes) || before.defaultBackend !== after.defaultBackend)
     reasons.push('routes');
-  if (!same(before.tls, after.tls)) reasons.push('certificates');
+  const { certificates: _b, defaultCertificate: beforeDefault, ...beforeTls } = before.tls;
+  const { certificates: _a, defaultCertificate: afterDefault, ...afterTls } = after.tls;
+  if (beforeDefault?.file !== afterDefault?.file) reasons.push('default certificate');
+  if (!same(beforeTls, afterTls)) reasons.push('TLS settings');
   const beforeByName = new Map(before.backends.map((b) => [b.name, b]));
   const afterNames = new Set(after.backends.map((b) => b.name));
   const added = after.backends.filter((b) => !beforeByName.has(b.name)).map((b) => b.name);

@@ -35,20 +35,45 @@ function exchange(socketPath: string, payload: string, timeoutMs: number): Promi
   });
 }
 
+/**
+ * A command with a multi-line payload (`set ssl cert <file> <<`): HAProxy reads
+ * the lines that follow up to the first empty line.
+ */
+export interface PayloadCommand {
+  line: string;
+  payload: string;
+}
+
+export type CliCommand = string | PayloadCommand;
+
+/** The command line alone: what may appear in errors and logs (never the payload). */
+export const commandLine = (command: CliCommand): string =>
+  typeof command === 'string' ? command : `${command.line} <<`;
+
+function encode(socketPath: string, command: CliCommand): string {
+  const line = typeof command === 'string' ? command : command.line;
+  if (/[\r\n;]/.test(line))
+    throw new CliError(socketPath, `refusing command with a line break or ';': ${line}`);
+  if (typeof command === 'string') return command;
+  // An empty line would end the payload early, and a CR would reach HAProxy as data.
+  const lines = command.payload.trimEnd().split('\n');
+  if (lines.some((l) => l.trim() === '' || /[\r\0]/.test(l)))
+    throw new CliError(socketPath, `refusing payload with an empty line or a control character: ${line}`);
+  return `${line} <<\n${lines.join('\n')}\n`;
+}
+
 /** Runs commands in order on one connection and returns each command's output. */
 export async function runCommands(
   socketPath: string,
-  commands: readonly string[],
+  commands: readonly CliCommand[],
   timeoutMs = 10_000,
 ): Promise<string[]> {
-  for (const command of commands) {
-    if (/[\r\n;]/.test(command))
-      throw new CliError(socketPath, `refusing command with a line break or ';': ${command}`);
-  }
-  const output = await exchange(socketPath, `prompt\n${commands.join('\n')}\nquit\n`, timeoutMs);
-  // "\n> " follows the prompt toggle and every command; outputs sit between them.
+  const encoded = commands.map((c) => encode(socketPath, c));
+  const output = await exchange(socketPath, `prompt\n${encoded.join('\n')}\nquit\n`, timeoutMs);
+  // "\n> " follows the prompt toggle and every command; outputs sit between them. While a
+  // payload is read, HAProxy prints a "+ " continuation prompt per line: dropped here.
   const parts = output.split(/\n(?:[\w[\]()]*)> /);
-  const results = parts.slice(1, commands.length + 1);
+  const results = parts.slice(1, commands.length + 1).map((p) => p.replace(/^(?:\+ )+/, ''));
   if (results.length !== commands.length) {
     throw new CliError(
       socketPath,

@@ -2,7 +2,7 @@
  * The worker's Runtime API (stats socket): server state changes applied
  * without a reload. Commands are batched into one socket round trip per call.
  */
-import { runCommands } from './cli-socket.ts';
+import { type CliCommand, commandLine, runCommands } from './cli-socket.ts';
 
 export class RuntimeCommandError extends Error {
   readonly command: string;
@@ -21,10 +21,20 @@ const SUCCESS = [
   /^no need to change/,
   /^port changed from/,
   /^New server registered\.?$/,
+  // Certificate transactions and crt-list updates (`new`/`set`/`commit`/`del ssl cert`, `add`/`del ssl crt-list`).
+  /^New empty certificate store '[^']+'!$/,
+  /^Transaction (created|updated) for certificate \S+!$/,
+  /^Committing \S+?\.*$/,
+  /^Inserting certificate '[^']+' in crt-list '[^']+'\.*$/,
+  /^Success!$/,
+  /^Entry '[^']+' deleted in crtlist '[^']+'!$/,
+  /^Certificate '[^']+' deleted!$/,
 ];
 
 const isSuccess = (answer: string): boolean => {
   const text = answer.trim();
+  // A commit or crt-list insertion reports progress first: only a final "Success!" means it took.
+  if (/^(Committing|Inserting) /.test(text) && !text.endsWith('Success!')) return false;
   return text.split('\n').every((line) => SUCCESS.some((re) => re.test(line.trim())));
 };
 
@@ -37,15 +47,18 @@ export class RuntimeApi {
     this.#socket = socketPath;
   }
 
-  /** Runs commands and throws on the first one HAProxy refused (the rest still ran). */
-  async apply(commands: readonly string[]): Promise<{ roundTrips: number }> {
+  /**
+   * Runs commands and throws on the first one HAProxy refused (the rest still ran).
+   * Payloads (certificates, keys) are sent but never appear in errors.
+   */
+  async apply(commands: readonly CliCommand[]): Promise<{ roundTrips: number }> {
     let roundTrips = 0;
     for (let i = 0; i < commands.length; i += this.#maxBatch) {
       const batch = commands.slice(i, i + this.#maxBatch);
       const answers = await runCommands(this.#socket, batch);
       roundTrips++;
       answers.forEach((answer, j) => {
-        if (!isSuccess(answer)) throw new RuntimeCommandError(batch[j] as string, answer);
+        if (!isSuccess(answer)) throw new RuntimeCommandError(commandLine(batch[j] as CliCommand), answer);
       });
     }
     return { roundTrips };

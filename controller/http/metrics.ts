@@ -85,6 +85,14 @@ export class Metrics {
   readonly problems = new Gauge('haproxy_sidecar_problems', 'Problems found in the input, by severity.');
   readonly backends = new Gauge('haproxy_sidecar_backends', 'Backends in the desired state.');
   readonly endpoints = new Gauge('haproxy_sidecar_endpoints', 'Pods in the desired state, by state.');
+  readonly leader = new Gauge(
+    'haproxy_sidecar_leader',
+    'Cluster mode: 1 while this replica holds the Lease and writes status and Events.',
+  );
+  readonly watchFailures = new Counter(
+    'haproxy_sidecar_watch_failures_total',
+    'Cluster mode: list/watch failures that led to a relist, by resource.',
+  );
 
   render(): string {
     const series = [
@@ -96,6 +104,8 @@ export class Metrics {
       this.problems,
       this.backends,
       this.endpoints,
+      this.leader,
+      this.watchFailures,
     ];
     const memory = process.memoryUsage();
     return `${[

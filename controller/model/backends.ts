@@ -1,16 +1,24 @@
 /**
  * Turns Ingress backend references into HAProxy backends: Service port lookup
- * (by number or name), endpoints, and per-backend settings resolved
- * Service > Ingress > ConfigMap > default.
+ * (by number or name), endpoints, per-backend settings and request policy
+ * resolved Service > Ingress > ConfigMap > default.
+ *
+ * A backend is a Service port plus everything resolved for the routes that
+ * use it. Routes whose Ingresses resolve to the same settings share one
+ * backend; a route that resolves differently (other annotations on its
+ * Ingress, or TLS on its host) gets its own variant of the backend, with the
+ * same endpoints.
  */
+import { createHash } from 'node:crypto';
 import type { Problem } from '../store/problems.ts';
 import type { Ingress, IngressBackend } from '../store/schemas.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { endpointsFor } from './endpoints.ts';
+import { resolvePolicy } from './policy.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { resolveAll, type SettingsLayer } from './settings/registry.ts';
-import type { Backend } from './types.ts';
+import type { Backend, Endpoint } from './types.ts';
 
 export interface ServiceRef {
   namespace: string;
@@ -23,6 +31,15 @@ export function backendName(ref: ServiceRef): string {
   return `${ref.namespace}_${ref.name}_${port}`;
 }
 
+/**
+ * Name of a further variant of a backend: the base name and a digest of what
+ * the variant resolved to. Service and port names never contain `_`, so it
+ * cannot collide with another Service's base name.
+ */
+export function variantName(base: string, identity: string): string {
+  return `${base}_${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
+}
+
 export function serviceRefOf(ingress: Ingress, backend: IngressBackend): ServiceRef | undefined {
   if (!backend.service) return undefined;
   const { name, port } = backend.service;
@@ -33,13 +50,26 @@ export function serviceRefOf(ingress: Ingress, backend: IngressBackend): Service
   };
 }
 
+/** True when the Ingress lists `vhost` in its tls section. */
+function hasTls(ingress: Ingress, vhost: string): boolean {
+  return ingress.spec.tls.some((tls) => tls.hosts.includes(vhost));
+}
+
+interface Variants {
+  /** Resolved settings and policy (as JSON) → backend. */
+  byIdentity: Map<string, Backend>;
+  endpoints: Endpoint[];
+}
+
 /**
- * Builds backends on demand and remembers them, so that a backend shared by
- * many routes is resolved once. The first Ingress to reference a backend
- * (oldest first) supplies the Ingress-level settings.
+ * Builds backends on demand and remembers them. The first variant of a
+ * Service port (in Ingress age order) keeps the base name `<ns>_<svc>_<port>`,
+ * so adding a newer Ingress never renames the backend of an older one.
  */
 export class BackendCatalog {
-  readonly #backends = new Map<string, Backend>();
+  readonly #variants = new Map<string, Variants>();
+  /** (base name, referrer, TLS) → backend name: each combination is resolved once. */
+  readonly #resolved = new Map<string, string>();
   readonly #snapshot: Snapshot;
   readonly #configLayer: SettingsLayer | undefined;
   readonly #problems: Problem[];
@@ -50,10 +80,18 @@ export class BackendCatalog {
     this.#problems = problems;
   }
 
-  /** Returns the backend name for a reference; a missing Service still gets a (serverless → 503) backend. */
-  use(ref: ServiceRef, referrer: Ingress | undefined, referrerLabel: string): string {
-    const name = backendName(ref);
-    if (this.#backends.has(name)) return name;
+  /**
+   * Returns the backend name for a reference from `referrer` (for a route of
+   * `vhost`, if any); a missing Service still gets a (serverless → 503) backend.
+   */
+  use(ref: ServiceRef, referrer: Ingress | undefined, referrerLabel: string, vhost?: string): string {
+    const base = backendName(ref);
+    const tlsHost = referrer !== undefined && vhost !== undefined && hasTls(referrer, vhost);
+    const referrerKey = referrer ? nsName(referrer.metadata.namespace, referrer.metadata.name) : '';
+    const cacheKey = `${base}\u0000${referrerKey}\u0000${tlsHost}`;
+    const cached = this.#resolved.get(cacheKey);
+    if (cached) return cached;
+
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
     const layers: SettingsLayer[] = [];
@@ -65,46 +103,73 @@ export class BackendCatalog {
       });
     }
     if (referrer) {
-      const { namespace, name: ingressName } = referrer.metadata;
       layers.push({
         scope: 'ingress',
-        object: `Ingress ${namespace}/${ingressName}`,
+        object: `Ingress ${referrerKey}`,
         values: referrer.metadata.annotations,
       });
     }
     if (this.#configLayer) layers.push(this.#configLayer);
     const settings = resolveAll(BACKEND_KEYS, layers, this.#problems);
-    const backend: Backend = { name, service: `Service ${serviceKey}`, settings, endpoints: [] };
-    this.#backends.set(name, backend);
+    const policy = resolvePolicy(
+      layers,
+      { tlsHost, namespace: ref.namespace, referrer: referrerLabel },
+      this.#snapshot,
+      this.#problems,
+    );
 
-    const problem = (message: string) =>
+    let variants = this.#variants.get(base);
+    if (!variants) {
+      variants = { byIdentity: new Map(), endpoints: this.#endpoints(ref, referrerLabel) };
+      this.#variants.set(base, variants);
+    }
+    const identity = JSON.stringify({ settings, policy });
+    let backend = variants.byIdentity.get(identity);
+    if (!backend) {
+      backend = {
+        name: variants.byIdentity.size === 0 ? base : variantName(base, identity),
+        service: `Service ${serviceKey}`,
+        settings,
+        policy,
+        endpoints: variants.endpoints,
+      };
+      variants.byIdentity.set(identity, backend);
+    }
+    this.#resolved.set(cacheKey, backend.name);
+    return backend.name;
+  }
+
+  /** The endpoints of a Service port, reporting (once) why there are none. */
+  #endpoints(ref: ServiceRef, referrerLabel: string): Endpoint[] {
+    const serviceKey = nsName(ref.namespace, ref.name);
+    const service = this.#snapshot.services.get(serviceKey);
+    const problem = (message: string) => {
       this.#problems.push({
         object: referrerLabel,
         field: `backend ${serviceKey}`,
         message,
         severity: 'error',
       });
-    if (!service) {
-      problem(`Service ${serviceKey} not found; requests get 503 until it exists`);
-      return name;
-    }
-    if (service.spec.type === 'ExternalName') {
-      problem(`Service ${serviceKey} is of type ExternalName, which is not supported; requests get 503`);
-      return name;
-    }
+      return [];
+    };
+    if (!service) return problem(`Service ${serviceKey} not found; requests get 503 until it exists`);
+    if (service.spec.type === 'ExternalName')
+      return problem(
+        `Service ${serviceKey} is of type ExternalName, which is not supported; requests get 503`,
+      );
     const port = service.spec.ports.find((p) =>
       'number' in ref.port ? p.port === ref.port.number : p.name === ref.port.name,
     );
     if (!port) {
       const wanted = 'number' in ref.port ? ref.port.number : `"${ref.port.name}"`;
-      problem(`Service ${serviceKey} has no port ${wanted}; requests get 503`);
-      return name;
+      return problem(`Service ${serviceKey} has no port ${wanted}; requests get 503`);
     }
-    backend.endpoints = endpointsFor(port, this.#snapshot.endpointSlices.get(serviceKey) ?? []);
-    return name;
+    return endpointsFor(port, this.#snapshot.endpointSlices.get(serviceKey) ?? []);
   }
 
   list(): Backend[] {
-    return [...this.#backends.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.#variants.values()]
+      .flatMap((v) => [...v.byIdentity.values()])
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }

@@ -10,7 +10,8 @@ import { ingressClassFilter } from './ingress-class.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { ANNOTATION_PREFIXES, resolveAll, type SettingsLayer } from './settings/registry.ts';
-import { certificateFromSecret, collectCertificates } from './tls.ts';
+import { withoutSnippets } from './snippets.ts';
+import { buildTls } from './tls.ts';
 import { ANY_HOST, BUILTIN_DEFAULT_BACKEND, type DesiredState } from './types.ts';
 
 export interface ModelOptions {
@@ -22,6 +23,8 @@ export interface ModelOptions {
   defaultBackendService: string | undefined;
   /** `namespace/name` of the TLS Secret served when no SNI name matches. */
   defaultSslCertificate: string | undefined;
+  /** Honour the *-config-snippet keys (raw HAProxy lines); off unless the operator opts in. */
+  allowConfigSnippets?: boolean;
 }
 
 const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(k.aliases ?? [])]));
@@ -100,7 +103,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
           });
           return;
         }
-        const backend = backends.use(ref, ingress, label);
+        const backend = backends.use(ref, ingress, label, vhost);
         const serviceKey = nsName(ref.namespace, ref.name);
         if (!reportedServices.has(serviceKey)) {
           reportedServices.add(serviceKey);
@@ -134,22 +137,40 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
     }
   }
 
-  const defaultCertificate = options.defaultSslCertificate
-    ? certificateFromSecret(snapshot, options.defaultSslCertificate, problems, '--default-ssl-certificate')
-    : undefined;
+  let settled = { global, backends: backends.list() };
+  if (!options.allowConfigSnippets) {
+    const ingressLayers = ingresses.map((i) => ({
+      object: `Ingress ${i.metadata.namespace}/${i.metadata.name}`,
+      annotations: i.metadata.annotations,
+    }));
+    settled = withoutSnippets(settled, snapshot, configLayer, ingressLayers, problems);
+  }
+
+  const tls = buildTls(
+    {
+      snapshot,
+      configLayer,
+      configNamespace: options.configMap.split('/')[0] ?? 'default',
+      defaultSslCertificate: options.defaultSslCertificate,
+      ingresses,
+      backends: settled.backends,
+      routes: {
+        hosts: table.hosts(),
+        exact: table.exact(problems),
+        prefix: table.prefix(problems),
+        hostDefaults: [...hostDefaults].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      },
+    },
+    problems,
+  );
 
   return {
-    global,
+    global: settled.global,
     defaults: { ...defaults, timeoutServer },
-    routes: {
-      hosts: table.hosts(),
-      exact: table.exact(problems),
-      prefix: table.prefix(problems),
-      hostDefaults: [...hostDefaults].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-    },
+    routes: tls.routes,
     defaultBackend,
-    backends: backends.list(),
-    tls: { certificates: collectCertificates(snapshot, ingresses, problems), defaultCertificate },
+    backends: tls.backends,
+    tls: tls.tls,
     problems: dedupe(problems),
   };
 }

@@ -1,5 +1,7 @@
-/** Desired-state fixtures for the emitters' unit tests: backends with the registry's defaults. */
-import type { Backend, BackendSettings, Endpoint } from './types.ts';
+/** Desired-state fixtures for the emitters' unit tests: settings at the registry's defaults. */
+import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
+import type { Resolved, SettingKey } from './settings/registry.ts';
+import type { Backend, BackendSettings, DesiredState, Endpoint } from './types.ts';
 
 export const endpoint = (address: string, state: Endpoint['state'] = 'ready', port = 8080): Endpoint => ({
   address,
@@ -7,13 +9,15 @@ export const endpoint = (address: string, state: Endpoint['state'] = 'ready', po
   state,
 });
 
-export const DEFAULT_BACKEND_SETTINGS: BackendSettings = {
-  serversIncrement: 42,
-  timeoutServer: '50s',
-  check: true,
-  checkInterval: undefined,
-  loadBalance: 'roundrobin',
-  forwardedFor: true,
+function defaultsOf<K extends Record<string, SettingKey<unknown>>>(keys: K): Resolved<K> {
+  return Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, key.default])) as Resolved<K>;
+}
+
+export const DEFAULT_BACKEND_SETTINGS: BackendSettings = defaultsOf(BACKEND_KEYS);
+export const DEFAULT_GLOBAL: DesiredState['global'] = defaultsOf(GLOBAL_KEYS);
+export const DEFAULT_DEFAULTS: DesiredState['defaults'] = {
+  ...defaultsOf(DEFAULTS_KEYS),
+  timeoutServer: BACKEND_KEYS.timeoutServer.default,
 };
 
 export function makeBackend(
@@ -25,6 +29,7 @@ export function makeBackend(
     name,
     service: `Service default/${name}`,
     settings: { ...DEFAULT_BACKEND_SETTINGS, ...settings },
+    policy: {},
     endpoints,
   };
 }

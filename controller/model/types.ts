@@ -3,8 +3,10 @@
  * Plain data, deterministic (sorted), free of Kubernetes shapes.
  */
 import type { Problem } from '../store/problems.ts';
+import type { BackendPolicy } from './policy.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import type { Resolved } from './settings/registry.ts';
+import type { TlsState } from './tls.ts';
 
 export type EndpointState = 'ready' | 'drain';
 
@@ -23,6 +25,8 @@ export interface Backend {
   /** `Service namespace/name`, for the stats page and for problems. */
   service: string;
   settings: BackendSettings;
+  /** What the request keys make HAProxy do with the route's requests (controller/model/policy.ts). */
+  policy: BackendPolicy;
   /** Sorted by address, then port. */
   endpoints: Endpoint[];
 }
@@ -55,7 +59,7 @@ export interface DesiredState {
   /** Backend name for requests no rule matches. */
   defaultBackend: string;
   backends: Backend[];
-  tls: { certificates: Certificate[]; defaultCertificate: Certificate | undefined };
+  tls: TlsState;
   problems: Problem[];
 }
 

@@ -60,7 +60,7 @@ export class TestController {
     return controller;
   }
 
-  async start(extraArgs: string[] = []): Promise<void> {
+  async start(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<void> {
     const args = [
       BIN,
       // --demo brings its own manifests directory; --kubeconfig means cluster mode.
@@ -93,7 +93,10 @@ export class TestController {
       ...extraArgs,
     ];
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;

@@ -55,8 +55,10 @@ export function httpGet(
   path: string,
   headers: Record<string, string> = {},
   timeoutMs = 5_000,
+  /** Another method (e.g. OPTIONS), or a source address such as 127.0.0.7 to appear as another client. */
+  extra: Pick<RequestOptions, 'method' | 'localAddress'> = {},
 ): Promise<HttpReply> {
-  return send(httpRequest, { port, path, headers }, timeoutMs);
+  return send(httpRequest, { port, path, headers, ...extra }, timeoutMs);
 }
 
 export function httpsGet(
@@ -64,10 +66,19 @@ export function httpsGet(
   servername: string,
   path: string,
   timeoutMs = 5_000,
+  /** A client certificate to present (`cert`, `key`), or a source address. */
+  tls: { cert?: string; key?: string; localAddress?: string } = {},
 ): Promise<HttpReply> {
   return send(
     httpsRequest,
-    { port, path, servername, headers: { host: servername }, rejectUnauthorized: false } as RequestOptions,
+    {
+      port,
+      path,
+      servername,
+      headers: { host: servername },
+      rejectUnauthorized: false,
+      ...tls,
+    } as RequestOptions,
     timeoutMs,
   );
 }

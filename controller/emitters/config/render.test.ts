@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeBackend } from '../../model/fixtures.ts';
+import { DEFAULT_DEFAULTS, DEFAULT_GLOBAL, makeBackend } from '../../model/fixtures.ts';
 import type { Backend, DesiredState } from '../../model/types.ts';
 import { planSlots, type SlotTable } from '../runtime/slots.ts';
 import { renderConfig, renderFiles, UnsafeValueError } from './render.ts';
@@ -29,8 +29,8 @@ function backend(
 
 function state(): DesiredState {
   return {
-    global: { maxconn: 2000, nbthread: undefined },
-    defaults: { timeoutClient: '50s', timeoutConnect: '5s', timeoutServer: '50s' },
+    global: { ...DEFAULT_GLOBAL, maxconn: 2000 },
+    defaults: DEFAULT_DEFAULTS,
     routes: {
       hosts: ['*.example.com', 'a.example.com'],
       exact: [
@@ -51,7 +51,13 @@ function state(): DesiredState {
         { address: 'fd00::3', port: 8080, state: 'ready' },
       ]),
     ],
-    tls: { certificates: [], defaultCertificate: undefined },
+    tls: {
+      certificates: [],
+      defaultCertificate: undefined,
+      frontend: { alpn: 'h2,http/1.1', strictSni: false, clientVerify: undefined, proxyProtocol: undefined },
+      files: [],
+      passthrough: [],
+    },
     problems: [],
   };
 }

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { DesiredState } from '../../model/types.ts';
-import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, MAP_FILES } from './view.ts';
+import type { Certificate, DesiredState } from '../../model/types.ts';
+import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, MAP_FILES, PASSTHROUGH_MAP } from './view.ts';
 
 export interface RenderedFile {
   /** Path relative to the config directory. */
@@ -104,10 +104,20 @@ export function renderFiles(
     // Private keys: readable by the owner only.
     files.push({ path: `${CERT_DIR}/${certificate.file}`, content: certificate.pem, mode: 0o600 });
   }
-  const crtList = tls.certificates.map((c) => {
-    assertSingleLine(c.sni, `certificate ${c.file}`);
-    return `${dir}/${CERT_DIR}/${c.file} ${c.sni.join(' ')}\n`;
-  });
-  files.push({ path: CRT_LIST, content: crtList.join(''), mode: 0o644 });
+  files.push({ path: CRT_LIST, content: crtListContent(tls.certificates, dir), mode: 0o644 });
+  // CA bundles and client certificates for the frontend and the pods (a client certificate has its key).
+  for (const extra of tls.files)
+    files.push({ path: `${CERT_DIR}/${extra.file}`, content: extra.pem, mode: 0o600 });
+  files.push({ path: PASSTHROUGH_MAP, content: mapFile(tls.passthrough), mode: 0o644 });
   return files;
+}
+
+/** The crt-list: one line per certificate file with the SNI names it is served for. */
+export function crtListContent(certificates: readonly Certificate[], dir: string): string {
+  return certificates
+    .map((c) => {
+      assertSingleLine(c.sni, `certificate ${c.file}`);
+      return `${dir}/${CERT_DIR}/${c.file} ${c.sni.join(' ')}\n`;
+    })
+    .join('');
 }

@@ -3,9 +3,14 @@
  * the exact values the templates print. Every decision about what appears in
  * haproxy.cfg is made here or in the model, never in a template.
  */
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { SyslogServer } from '../../model/settings/values.ts';
+import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
 import type { DesiredState } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
 import type { SlotTable } from '../runtime/slots.ts';
+import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 
 export interface Listen {
   ipv4Address: string | undefined;
@@ -32,6 +37,10 @@ export const CERT_DIR = 'certs';
 export const CRT_LIST = 'certs/crt-list.txt';
 /** Served when no SNI name matches and no --default-ssl-certificate is set. */
 export const FALLBACK_CERT = 'certs/default-selfsigned.pem';
+/** ssl-passthrough: SNI name → TCP backend. */
+export const PASSTHROUGH_MAP = 'maps/sni-passthrough.map';
+/** Backend that hands non-passthrough TLS to the terminating frontend. */
+export const HTTPS_OFFLOAD = 'https-offload';
 
 export function formatAddress(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
@@ -44,22 +53,164 @@ function binds(listen: Listen, port: number): string[] {
   return out;
 }
 
-/** Server options shared by rendered slots and servers added over the Runtime API. */
+/**
+ * Server options shared by rendered slots and servers added over the Runtime API,
+ * so only keywords `add server` accepts (HAProxy 2.6) may appear here. Cookie
+ * persistence needs nothing per server: cookies are dynamic (address hash).
+ */
+/**
+ * The HTTPS side: bind options of the terminating frontend, and with
+ * ssl-passthrough the TCP frontend in front of it that routes by SNI and hands
+ * everything else to it over a local socket (PROXY v2 keeps client addresses).
+ */
+function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
+  const file = (relative: string) => `${paths.configDir}/${relative}`;
+  const { frontend, passthrough } = state.tls;
+  const verify = frontend.clientVerify;
+  const bindOptions = [`alpn ${frontend.alpn}`];
+  if (frontend.strictSni) bindOptions.push('strict-sni');
+  if (verify && verify !== 'reject')
+    bindOptions.push(
+      `ca-file ${file(`${CERT_DIR}/${verify.caFile}`)} verify ${verify.optional ? 'optional' : 'required'}`,
+    );
+  const proxyProtocol = frontend.proxyProtocol?.join(' ');
+  const offloadSocket = `${dirname(paths.statsSocket)}/https-offload.sock`;
+  const tcp = passthrough.length > 0;
+  const terminate = `ssl crt ${state.tls.defaultCertificate ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`) : file(FALLBACK_CERT)} crt-list ${file(CRT_LIST)} ${bindOptions.join(' ')}`;
+  return {
+    /** Relative ca-file / crt paths of servers (server-ca, server-crt) resolve here. */
+    base: file(CERT_DIR),
+    https: tcp
+      ? [`unix@${offloadSocket} mode 600 accept-proxy ${terminate}`]
+      : binds(listen, listen.httpsPort).map((b) => `${b} ${terminate}`),
+    /** `src` patterns that must send PROXY protocol, for frontends that face clients. */
+    proxyProtocol,
+    httpsProxyProtocol: tcp ? undefined : proxyProtocol,
+    /** client-ca is set but unusable: refuse every HTTPS connection. */
+    rejectAll: verify === 'reject',
+    passthrough: tcp
+      ? {
+          binds: binds(listen, listen.httpsPort),
+          map: file(PASSTHROUGH_MAP),
+          offload: HTTPS_OFFLOAD,
+          offloadServer: `unix@${offloadSocket} send-proxy-v2`,
+        }
+      : undefined,
+  };
+}
+
 export function serverOptions(settings: DesiredState['backends'][number]['settings']): string {
   const options: string[] = [];
   if (settings.check) {
     options.push('check');
     if (settings.checkInterval) options.push(`inter ${settings.checkInterval}`);
+    // A pod that expects the PROXY header would reject a check connection without one.
+    if (settings.sendProxyProtocol) options.push('check-send-proxy');
   }
+  if (settings.podMaxconn !== undefined) options.push(`maxconn ${settings.podMaxconn}`);
+  if (settings.sendProxyProtocol) options.push(settings.sendProxyProtocol);
+  options.push(...serverTlsOptions(settings));
   return options.join(' ');
 }
 
+/**
+ * TLS to the pods (server-ssl, server-ca, server-crt, server-proto). Files are
+ * relative to `ca-base`/`crt-base` (the certificate directory), so the same
+ * words work in haproxy.cfg and in `add server`. Passthrough backends forward
+ * the client's TLS as it is.
+ */
+function serverTlsOptions(settings: DesiredState['backends'][number]['settings']): string[] {
+  if (settings.sslPassthrough) return [];
+  const options: string[] = [];
+  if (settings.serverSsl) {
+    options.push('ssl');
+    const ca = settings.serverCa;
+    if (ca === undefined) options.push('verify none');
+    else
+      options.push(`verify required ca-file ${ca === SYSTEM_CA ? SYSTEM_CA : tlsFileName('server-ca', ca)}`);
+    if (settings.serverCrt) options.push(`crt ${tlsFileName('server-crt', settings.serverCrt)}`);
+    if (settings.serverProto) options.push(`alpn ${settings.serverProto}`);
+  }
+  if (settings.serverProto) options.push(`proto ${settings.serverProto}`);
+  return options;
+}
+
+/** `log` arguments for one syslog target: `<target> [len N] [format F] <facility> [level [minlevel]]`. */
+export function logTarget(server: SyslogServer): string {
+  const parts = [server.target];
+  if (server.length !== undefined) parts.push(`len ${server.length}`);
+  if (server.format) parts.push(`format ${server.format}`);
+  parts.push(server.facility);
+  if (server.level) parts.push(server.level);
+  if (server.level && server.minlevel) parts.push(server.minlevel);
+  return parts.join(' ');
+}
+
+/** Without syslog-server, logs go to HAProxy's stdout. */
+const DEFAULT_LOG_TARGETS = ['stdout format raw local0 notice'];
+
+/**
+ * A snippet as printed: its lines between two marker comments that name where it
+ * came from, so the config writer can find and drop a snippet that fails validation.
+ */
+export interface SnippetBlock {
+  begin: string;
+  lines: string[];
+  end: string;
+}
+
+export const SNIPPET_BEGIN = /^\s*# config snippet (\d+) begin: (.*)$/;
+export const snippetEnd = (id: string): RegExp => new RegExp(`^\\s*# config snippet ${id} end$`);
+
+function snippetNumbering() {
+  let next = 1;
+  return (lines: readonly string[], origin: string): SnippetBlock | undefined => {
+    if (lines.length === 0) return undefined;
+    const id = next++;
+    return {
+      begin: `# config snippet ${id} begin: ${origin}`,
+      lines: [...lines],
+      end: `# config snippet ${id} end`,
+    };
+  };
+}
+
+/** `http-check send` arguments for check-http; HTTP/1.1 requires a Host header. */
+function httpCheckSend(
+  check: NonNullable<DesiredState['backends'][number]['settings']['checkHttp']>,
+): string {
+  const parts = [`meth ${check.method}`, `uri ${check.uri}`];
+  if (check.version) parts.push(`ver ${check.version}`);
+  if (check.version === 'HTTP/1.1') parts.push('hdr Host localhost');
+  return parts.join(' ');
+}
+
+/** Same key in every replica and on every reload, so a cookie keeps naming the same pod. */
+const dynamicCookieKey = (backend: string): string =>
+  createHash('sha256').update(`haproxy-sidecar-ingress/${backend}`).digest('hex').slice(0, 32);
+
 export function buildView(state: DesiredState, slots: SlotTable, listen: Listen, paths: Paths) {
   const file = (relative: string) => `${paths.configDir}/${relative}`;
+  const snippet = snippetNumbering();
+  const captures = captureSlots(state.backends.map((b) => b.policy));
+  const { global, defaults } = state;
   return {
     runtime: { statsSocket: paths.statsSocket },
-    global: state.global,
-    defaults: state.defaults,
+    global: {
+      maxconn: global.maxconn,
+      nbthread: global.nbthread,
+      hardStopAfter: global.hardStopAfter,
+      logTargets: global.syslogServer?.map(logTarget) ?? DEFAULT_LOG_TARGETS,
+    },
+    defaults: {
+      ...defaults,
+      logFormat: defaults.logFormat === undefined ? undefined : `"${defaults.logFormat}"`,
+    },
+    snippets: {
+      global: snippet(global.globalConfigSnippet, 'global-config-snippet (ConfigMap)'),
+      frontend: snippet(global.frontendConfigSnippet, 'frontend-config-snippet (ConfigMap)'),
+      stats: snippet(global.statsConfigSnippet, 'stats-config-snippet (ConfigMap)'),
+    },
     binds: {
       http: binds(listen, listen.httpPort),
       https: binds(listen, listen.httpsPort),
@@ -72,20 +223,30 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
       prefix: file(MAP_FILES.prefix),
       hostDefaults: file(MAP_FILES.hostDefaults),
     },
-    tls: {
-      defaultCertificate: state.tls.defaultCertificate
-        ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`)
-        : file(FALLBACK_CERT),
-      crtList: file(CRT_LIST),
-    },
+    tls: tlsView(state, listen, paths),
     defaultBackend: state.defaultBackend,
     builtinDefaultBackend: BUILTIN_DEFAULT_BACKEND,
-    backends: state.backends.map((b) => ({
+    userlists: userlists(state.backends.map((b) => b.policy)),
+    captureSlots: captures.lengths,
+    backends: state.backends.map((b, i) => ({
       name: b.name,
+      // ssl-passthrough backends carry TLS unterminated: TCP.
+      mode: b.settings.sslPassthrough ? 'tcp' : 'http',
       service: b.service,
       balance: b.settings.loadBalance,
       forwardedFor: b.settings.forwardedFor,
+      abortonclose: b.settings.abortonclose,
       timeoutServer: b.settings.timeoutServer,
+      timeoutCheck: b.settings.timeoutCheck,
+      httpCheck: b.settings.check && b.settings.checkHttp ? httpCheckSend(b.settings.checkHttp) : undefined,
+      cookie: b.settings.cookiePersistence
+        ? { name: b.settings.cookiePersistence, key: dynamicCookieKey(b.name) }
+        : undefined,
+      snippet: snippet(
+        b.settings.backendConfigSnippet,
+        `backend-config-snippet of backend ${b.name} (${b.service})`,
+      ),
+      policy: policyLines(b.policy, captures.firstIds[i]),
       serverOptions: serverOptions(b.settings),
       servers: (slots.get(b.name) ?? []).map((s) => ({
         name: s.name,

@@ -3,11 +3,17 @@
  * `haproxy -c` validates it there, and only a valid set is moved into place
  * (one atomic rename per file, haproxy.cfg last). A rejected candidate is kept
  * as haproxy.cfg.rejected for inspection and never reaches HAProxy.
+ *
+ * Config snippets are the exception to all-or-nothing: when the candidate fails
+ * only because of snippets, the failing ones are dropped and reported, and the
+ * config without them is installed.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import type { Logger } from 'pino';
 import type { RenderedFile } from './render.ts';
+import { findSnippets, groupSnippets, snippetsNamedIn, withoutSnippetIds } from './snippets.ts';
 
 export class ConfigRejectedError extends Error {
   readonly output: string;
@@ -17,19 +23,35 @@ export class ConfigRejectedError extends Error {
   }
 }
 
+/** A snippet left out of the installed config because `haproxy -c` failed with it. */
+export interface DroppedSnippet {
+  /** Key and object, e.g. `backend-config-snippet of backend default_web_80 (Service default/web)`. */
+  origin: string;
+  /** What `haproxy -c` said with the snippet in. */
+  output: string;
+}
+
+export interface InstallResult {
+  droppedSnippets: DroppedSnippet[];
+}
+
+const CONFIG = 'haproxy.cfg';
+
 export class ConfigWriter {
   readonly #configDir: string;
   readonly #haproxyBin: string;
+  readonly #log: Logger | undefined;
   /** Files written by the last commit, so that files no longer rendered can be removed. */
   #committed = new Set<string>();
 
-  constructor(configDir: string, haproxyBin: string) {
+  constructor(configDir: string, haproxyBin: string, log?: Logger) {
     this.#configDir = configDir;
     this.#haproxyBin = haproxyBin;
+    this.#log = log;
   }
 
   get configPath(): string {
-    return join(this.#configDir, 'haproxy.cfg');
+    return join(this.#configDir, CONFIG);
   }
 
   /**
@@ -37,34 +59,55 @@ export class ConfigWriter {
    * The staging copy has its paths pointed at the staging directory, so that
    * `haproxy -c` reads the candidate files, not the live ones.
    */
-  async install(files: RenderedFile[]): Promise<void> {
+  async install(files: RenderedFile[]): Promise<InstallResult> {
     const staging = join(this.#configDir, '.staging');
     const live = `${this.#configDir}/`;
+    const toStaging = (content: string) => content.replaceAll(live, `${staging}/`);
     await rm(staging, { recursive: true, force: true });
     await writeAll(
       staging,
-      files.map((f) => ({ ...f, content: f.content.replaceAll(live, `${staging}/`) })),
+      files.map((f) => ({ ...f, content: toStaging(f.content) })),
     );
-    const check = await execa(this.#haproxyBin, ['-c', '-q', '-f', join(staging, 'haproxy.cfg')], {
-      reject: false,
-      all: true,
-    });
-    if (check.exitCode !== 0) {
-      const candidate = files.find((f) => f.path === 'haproxy.cfg');
-      if (candidate) await writeFile(`${this.configPath}.rejected`, candidate.content, { mode: 0o644 });
-      await rm(staging, { recursive: true, force: true });
-      throw new ConfigRejectedError(
-        String(check.all ?? '')
-          .trim()
-          .slice(0, 4000),
-      );
+    const candidate = files.find((f) => f.path === CONFIG)?.content ?? '';
+    const check = async (config: string) => {
+      await writeFile(join(staging, CONFIG), toStaging(config), { mode: 0o644 });
+      // Not -q: HAProxy 2.6 hides some parsing alerts (and their line numbers) with it.
+      const result = await execa(this.#haproxyBin, ['-c', '-f', join(staging, CONFIG)], {
+        reject: false,
+        all: true,
+      });
+      const output = String(result.all ?? '')
+        .split('\n')
+        .filter((line) => !/^\[NOTICE\]|^Configuration file is valid/.test(line))
+        .join('\n')
+        .trim();
+      return { ok: result.exitCode === 0, output };
+    };
+
+    const first = await check(candidate);
+    let config = candidate;
+    const droppedSnippets: DroppedSnippet[] = [];
+    if (!first.ok) {
+      const recovered = await this.#withoutFailingSnippets(candidate, first.output, check);
+      if (!recovered) {
+        await writeFile(`${this.configPath}.rejected`, candidate, { mode: 0o644 });
+        await rm(staging, { recursive: true, force: true });
+        throw new ConfigRejectedError(first.output.slice(0, 4000));
+      }
+      config = recovered.config;
+      droppedSnippets.push(...recovered.dropped);
+      for (const dropped of droppedSnippets) {
+        this.#log?.error(
+          { snippet: dropped.origin, haproxy: dropped.output.slice(0, 2000) },
+          `config snippet ${dropped.origin} makes haproxy -c fail; dropped, the rest of the config is installed`,
+        );
+      }
     }
+
     // Overwrite the staging copy with the final contents, then move file by file; haproxy.cfg goes last.
-    await writeAll(staging, files);
-    const ordered = [
-      ...files.filter((f) => f.path !== 'haproxy.cfg'),
-      ...files.filter((f) => f.path === 'haproxy.cfg'),
-    ];
+    const final = files.map((f) => (f.path === CONFIG ? { ...f, content: config } : f));
+    await writeAll(staging, final);
+    const ordered = [...final.filter((f) => f.path !== CONFIG), ...final.filter((f) => f.path === CONFIG)];
     for (const file of ordered) {
       const target = join(this.#configDir, file.path);
       await mkdir(dirname(target), { recursive: true });
@@ -75,6 +118,46 @@ export class ConfigWriter {
       if (!written.has(old)) await rm(join(this.#configDir, old), { force: true });
     this.#committed = written;
     await rm(staging, { recursive: true, force: true });
+    return { droppedSnippets };
+  }
+
+  /**
+   * Finds a valid config by leaving snippets out: none if the config fails even
+   * without any snippet. The snippets haproxy names by line are tried first;
+   * otherwise each group of snippets is added back one at a time and kept only
+   * if the config still validates.
+   */
+  async #withoutFailingSnippets(
+    candidate: string,
+    output: string,
+    check: (config: string) => Promise<{ ok: boolean; output: string }>,
+  ): Promise<{ config: string; dropped: DroppedSnippet[] } | undefined> {
+    const snippets = findSnippets(candidate);
+    if (snippets.length === 0) return undefined;
+    const all = new Set(snippets.map((s) => s.id));
+    const originOf = (id: string) => snippets.find((s) => s.id === id)?.origin ?? id;
+    const report = (ids: Iterable<string>, out: string) =>
+      [...ids].map((id) => ({ origin: originOf(id), output: out }));
+
+    const named = snippetsNamedIn(output, snippets);
+    if (named.size > 0) {
+      const config = withoutSnippetIds(candidate, named);
+      if ((await check(config)).ok) return { config, dropped: report(named, output) };
+    }
+    if (!(await check(withoutSnippetIds(candidate, all))).ok) return undefined;
+
+    const kept = new Set<string>();
+    const dropped: DroppedSnippet[] = [];
+    for (const group of groupSnippets(snippets)) {
+      const trial = new Set([...kept, ...group]);
+      const result = await check(
+        withoutSnippetIds(candidate, new Set([...all].filter((id) => !trial.has(id)))),
+      );
+      if (result.ok) for (const id of group) kept.add(id);
+      else dropped.push(...report(group, result.output));
+    }
+    const config = withoutSnippetIds(candidate, new Set([...all].filter((id) => !kept.has(id))));
+    return { config, dropped };
   }
 }
 

@@ -63,6 +63,9 @@ export function planRuntime(applied: SlotTable, backends: readonly Backend[]): R
           `add server ${server(slot)} ${formatAddress(address, endpoint.port)}${options ? ` ${options}` : ''}`,
         );
         if (backend.settings.check) commands.push(`enable health ${server(slot)}`);
+        // `add server` leaves the dynamic persistence cookie unset; this computes it for every server.
+        if (backend.settings.cookiePersistence)
+          commands.push(`enable dynamic-cookie backend ${backend.name}`);
       } else {
         commands.push(`set server ${server(slot)} addr ${address} port ${endpoint.port}`);
       }

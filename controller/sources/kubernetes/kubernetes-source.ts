@@ -17,6 +17,8 @@ export interface KubernetesSourceOptions {
   /** Ignore objects in these namespaces. */
   excludedNamespaces: readonly string[];
   timing?: Partial<ReflectorTiming>;
+  /** Told of every list/watch failure, by resource (for metrics). */
+  onFailure?: (resource: string) => void;
 }
 
 /** Secrets the controller may need: certificates, CAs and auth users. Tokens and the like are never held. */
@@ -40,7 +42,13 @@ export class KubernetesSource implements Source {
     const excluded = new Set(this.#options.excludedNamespaces);
     const namespaceOf = (raw: Record<string, unknown>) =>
       ((raw.metadata ?? {}) as { namespace?: string }).namespace ?? '';
-    const common = { client: this.#client, store, log: this.#log, timing };
+    const common = {
+      client: this.#client,
+      store,
+      log: this.#log,
+      timing,
+      onFailure: this.#options.onFailure,
+    };
     const scopes = this.#options.namespaces.length ? this.#options.namespaces : [undefined];
 
     for (const kind of ['Ingress', 'Service', 'EndpointSlice', 'Secret'] as const) {

@@ -40,6 +40,7 @@ export interface ReflectorOptions {
   store: Store;
   log: Logger;
   timing: ReflectorTiming;
+  onFailure?: (resource: string) => void;
 }
 
 export interface ReflectorStatus {
@@ -153,6 +154,7 @@ export class Reflector {
           lastError: message,
         };
         log.warn({ resource: this.name, err: message, retryInMs: delay }, 'list/watch failed; retrying');
+        this.#options.onFailure?.(this.#options.resource.kind);
         await sleep(delay * (0.75 + Math.random() * 0.5), this.#stop.signal);
       } finally {
         this.#stop.signal.removeEventListener('abort', stop);
@@ -169,7 +171,8 @@ export class Reflector {
         await this.#options.client.request('GET', this.#path, {
           query: { limit: PAGE_SIZE, continue: token, fieldSelector: this.#options.fieldSelector },
           signal,
-          timeoutMs: 60_000,
+          // A list that stalls (a silent connection) is abandoned like a silent watch.
+          timeoutMs: Math.min(60_000, Math.max(10_000, this.#options.timing.watchSeconds * 2000)),
         }),
       );
       items.push(...(page.items ?? []));
@@ -200,7 +203,7 @@ export class Reflector {
       },
       (event) => this.#onEvent(event),
       // Watchdog: the server ends every watch after watchSeconds; silence well past that means a dead connection.
-      { signal, inactivityMs: (watchSeconds + 15) * 1000 },
+      { signal, inactivityMs: watchSeconds * 1000 + Math.min(15_000, watchSeconds * 500) },
     );
   }
 

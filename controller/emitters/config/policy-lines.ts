@@ -1,0 +1,163 @@
+/**
+ * Turns a backend's request policy into HAProxy backend lines, in the order
+ * HAProxy must evaluate them: the client address first (src-ip-header), then
+ * captures (so that refused requests are logged with them), the HTTPS redirect, access lists, rate limit, CORS preflight (before auth:
+ * browsers send preflights without credentials), auth, request-redirect and
+ * request rewrites; response rules last.
+ *
+ * Every value from an annotation is printed inside single quotes (strong
+ * quoting: HAProxy interprets nothing inside), and `%` is doubled where the
+ * argument is a log-format string. The schemas already refuse quotes, so a
+ * quote reaching here is a bug and throws.
+ */
+import type { BackendPolicy } from '../../model/policy.ts';
+
+export class UnquotableValueError extends Error {}
+
+/** Strongly quoted argument. */
+function quote(value: string): string {
+  if (/['\r\n\0]/.test(value)) throw new UnquotableValueError(`cannot quote ${JSON.stringify(value)}`);
+  return `'${value}'`;
+}
+
+/** Literal text inside a log-format argument. */
+const literal = (value: string): string => value.replaceAll('%', '%%');
+
+const PREFLIGHT = 'METH_OPTIONS { req.hdr(access-control-request-method) -m found }';
+
+function sslRedirect(redirect: NonNullable<BackendPolicy['sslRedirect']>): string[] {
+  const port = redirect.port === undefined ? '' : `:${redirect.port}`;
+  return [
+    `http-request redirect location ${quote(`https://%[req.hdr(host),field(1,:)]${port}%[pathq]`)} code ${redirect.code} unless { ssl_fc }`,
+  ];
+}
+
+function rateLimit(limit: NonNullable<BackendPolicy['rateLimit']>): string[] {
+  const exempt = limit.exempt ? ` !{ src ${limit.exempt.join(' ')} }` : '';
+  return [
+    `stick-table type ipv6 size ${limit.size} expire ${limit.period} store http_req_rate(${limit.period})`,
+    `http-request track-sc0 src${limit.exempt ? ` unless { src ${limit.exempt.join(' ')} }` : ''}`,
+    `http-request deny deny_status ${limit.status} if { sc_http_req_rate(0) gt ${limit.requests} }${exempt}`,
+  ];
+}
+
+function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
+  const common = [
+    `hdr Access-Control-Allow-Methods ${quote(literal(policy.methods))}`,
+    `hdr Access-Control-Allow-Headers ${quote(literal(policy.headers))}`,
+    `hdr Access-Control-Max-Age ${policy.maxAge}`,
+    ...(policy.credentials ? ['hdr Access-Control-Allow-Credentials true'] : []),
+  ].join(' ');
+  const credentials = policy.credentials
+    ? ['http-response set-header Access-Control-Allow-Credentials true']
+    : [];
+  if (policy.origins === '*') {
+    return [
+      `http-request return status 204 hdr Access-Control-Allow-Origin '*' ${common} if ${PREFLIGHT}`,
+      `http-response set-header Access-Control-Allow-Origin '*'`,
+      ...credentials,
+    ];
+  }
+  // A list of origins: the request's Origin is echoed back when it is one of them.
+  const origin = quote('%[var(txn.cors_origin)]');
+  return [
+    `http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) -m str -i ${policy.origins.join(' ')} }`,
+    `http-request return status 204 hdr Access-Control-Allow-Origin ${origin} hdr Vary Origin ${common} if ${PREFLIGHT} { var(txn.cors_origin) -m found }`,
+    `http-request return status 204 hdr Vary Origin if ${PREFLIGHT}`,
+    `http-response set-header Access-Control-Allow-Origin ${origin} if { var(txn.cors_origin) -m found }`,
+    ...credentials.map((l) => `${l} if { var(txn.cors_origin) -m found }`),
+    'http-response add-header Vary Origin',
+  ];
+}
+
+function auth(policy: NonNullable<BackendPolicy['auth']>): string[] {
+  const realm = `realm ${quote(policy.realm)}`;
+  // Without a userlist nobody can authenticate: fail closed.
+  if (!policy.userlist) return [`http-request auth ${realm}`];
+  return [`http-request auth ${realm} unless { http_auth(${policy.userlist}) }`];
+}
+
+function requestRedirect(redirect: NonNullable<BackendPolicy['requestRedirect']>): string[] {
+  const { scheme, host } = redirect.target;
+  const to = (s: string) =>
+    `http-request redirect location ${quote(`${s}://${host}%[pathq]`)} code ${redirect.code}`;
+  if (scheme) return [to(scheme)];
+  return [`${to('https')} if { ssl_fc }`, `${to('http')} unless { ssl_fc }`];
+}
+
+function hsts(policy: NonNullable<BackendPolicy['hsts']>): string[] {
+  const value = [
+    `max-age=${policy.maxAge}`,
+    ...(policy.includeSubdomains ? ['includeSubDomains'] : []),
+    ...(policy.preload ? ['preload'] : []),
+  ].join('; ');
+  return [`http-response set-header Strict-Transport-Security ${quote(value)} if { ssl_fc }`];
+}
+
+/** Request fetches for the capture samples users write (`hdr(x)`, `cookie(x)`). */
+const captureSample = (sample: string): string =>
+  sample.replace(/^hdr\(/, 'req.hdr(').replace(/^cookie\(/, 'req.cook(');
+
+/**
+ * The capture slots the frontends declare (`declare capture request len N`):
+ * each backend with captures gets its own run of slots, sized by its
+ * request-capture-len. `firstIds[i]` is the first slot of the i-th policy.
+ */
+export function captureSlots(policies: readonly BackendPolicy[]): { lengths: number[]; firstIds: number[] } {
+  const lengths: number[] = [];
+  const firstIds = policies.map((policy) => {
+    const first = lengths.length;
+    for (const _ of policy.captures?.samples ?? []) lengths.push(policy.captures?.len ?? 0);
+    return first;
+  });
+  return { lengths, firstIds };
+}
+
+/** The policy's backend lines, each without indentation; captures use slots from `firstCaptureId` on. */
+export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[] {
+  const lines: string[] = [];
+  if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
+  for (const [i, sample] of (policy.captures?.samples ?? []).entries())
+    lines.push(`http-request capture ${captureSample(sample)} id ${firstCaptureId + i}`);
+  if (policy.sslRedirect) lines.push(...sslRedirect(policy.sslRedirect));
+  if (policy.denyList)
+    lines.push(`http-request deny deny_status 403 if { src ${policy.denyList.join(' ')} }`);
+  if (policy.allowList)
+    lines.push(`http-request deny deny_status 403 unless { src ${policy.allowList.join(' ')} }`);
+  if (policy.rateLimit) lines.push(...rateLimit(policy.rateLimit));
+  const corsLines = policy.cors ? cors(policy.cors) : [];
+  lines.push(...corsLines.filter((l) => l.startsWith('http-request')));
+  if (policy.auth) lines.push(...auth(policy.auth));
+  if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
+  if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
+  for (const { name, value } of policy.requestHeaders ?? [])
+    lines.push(`http-request set-header ${name} ${quote(literal(value))}`);
+  if (policy.pathRewrite) {
+    const { match, replace } = policy.pathRewrite;
+    lines.push(`http-request replace-path ${quote(match)} ${quote(literal(replace))}`);
+  }
+  for (const { name, value } of policy.responseHeaders ?? [])
+    lines.push(`http-response set-header ${name} ${quote(literal(value))}`);
+  lines.push(...corsLines.filter((l) => l.startsWith('http-response')));
+  if (policy.hsts) lines.push(...hsts(policy.hsts));
+  return lines;
+}
+
+export interface Userlist {
+  name: string;
+  users: { name: string; hash: string }[];
+}
+
+/** The userlist sections the backends' basic auth refers to, one per Secret. */
+export function userlists(policies: readonly BackendPolicy[]): Userlist[] {
+  const byName = new Map<string, Userlist>();
+  for (const policy of policies) {
+    const auth = policy.auth;
+    if (!auth?.userlist || byName.has(auth.userlist)) continue;
+    byName.set(auth.userlist, {
+      name: auth.userlist,
+      users: auth.users.map((u) => ({ name: u.name, hash: quote(u.hash) })),
+    });
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}

@@ -1,0 +1,179 @@
+/**
+ * The request policy of a backend: the request keys resolved for one route
+ * (Service > Ingress > ConfigMap > default), reduced to what takes effect,
+ * plus what only the model knows: whether the route's host has TLS (for
+ * ssl-redirect) and the users of the auth Secret. Two routes to the same
+ * Service port with different policies get different backends.
+ */
+import type { Problem } from '../store/problems.ts';
+import type { Snapshot } from '../store/store.ts';
+import { ANNOTATION_PREFIXES, type Resolved, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { REQUEST_KEYS } from './settings/request-keys.ts';
+
+export type RequestSettings = Resolved<typeof REQUEST_KEYS>;
+
+export interface AuthUser {
+  name: string;
+  /** crypt(3) hash, as stored in the Secret. */
+  hash: string;
+}
+
+export interface BackendPolicy {
+  srcIpHeader?: RequestSettings['srcIpHeader'];
+  sslRedirect?: { code: RequestSettings['sslRedirectCode']; port: RequestSettings['sslRedirectPort'] };
+  denyList?: RequestSettings['denyList'];
+  allowList?: RequestSettings['allowList'];
+  rateLimit?: {
+    requests: number;
+    period: RequestSettings['rateLimitPeriod'];
+    size: RequestSettings['rateLimitSize'];
+    status: RequestSettings['rateLimitStatusCode'];
+    exempt: RequestSettings['rateLimitWhitelist'];
+  };
+  cors?: {
+    origins: RequestSettings['corsAllowOrigin'];
+    methods: RequestSettings['corsAllowMethods'];
+    headers: RequestSettings['corsAllowHeaders'];
+    credentials: RequestSettings['corsAllowCredentials'];
+    maxAge: RequestSettings['corsMaxAge'];
+  };
+  /**
+   * Basic auth. `userlist` names the Secret's users section; without it (no
+   * Secret, or no valid user in it) every request is refused with 401.
+   */
+  auth?: { realm: RequestSettings['authRealm']; userlist?: string; users: AuthUser[] };
+  requestRedirect?: {
+    target: NonNullable<RequestSettings['requestRedirect']>;
+    code: RequestSettings['requestRedirectCode'];
+  };
+  pathRewrite?: RequestSettings['pathRewrite'];
+  setHost?: RequestSettings['setHost'];
+  requestHeaders?: RequestSettings['requestSetHeader'];
+  responseHeaders?: RequestSettings['responseSetHeader'];
+  captures?: {
+    samples: NonNullable<RequestSettings['requestCapture']>;
+    len: RequestSettings['requestCaptureLen'];
+  };
+  hsts?: { maxAge: number; includeSubdomains: boolean; preload: boolean };
+}
+
+export interface PolicyContext {
+  /** The route's host is listed in its Ingress's tls section. */
+  tlsHost: boolean;
+  /** Namespace a bare auth-secret name refers to. */
+  namespace: string;
+  /** `Kind namespace/name` of the object that asked for this policy, for problems. */
+  referrer: string;
+}
+
+/** Secret keys are user names; values are crypt(3) hashes ($id$salt$hash, or DES). */
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+const CRYPT_HASH = /^(\$[A-Za-z0-9]{1,4}(\$[A-Za-z0-9=,./-]{1,512}){1,4}|[A-Za-z0-9./]{13})$/;
+
+/** Name of the userlist section that holds a Secret's users. */
+export const userlistName = (secretKey: string): string => `auth_${secretKey.replace('/', '_')}`;
+
+/** Every spelling of a request key, bare (ConfigMap) and prefixed (annotations). */
+const FIELDS = new Set(
+  Object.values(REQUEST_KEYS)
+    .flatMap((k) => [k.name, ...(k.aliases ?? [])])
+    .flatMap((name) => [name, ...ANNOTATION_PREFIXES.map((prefix) => prefix + name)]),
+);
+const DEFAULTS = resolveAll(REQUEST_KEYS, [], []);
+
+/** Most objects set no request key: they skip resolving each key through each layer. */
+const setsAny = (layers: readonly SettingsLayer[]): boolean =>
+  layers.some((layer) => Object.keys(layer.values).some((field) => FIELDS.has(field)));
+
+export function resolvePolicy(
+  layers: readonly SettingsLayer[],
+  context: PolicyContext,
+  snapshot: Snapshot,
+  problems: Problem[],
+): BackendPolicy {
+  const s = setsAny(layers) ? resolveAll(REQUEST_KEYS, layers, problems) : DEFAULTS;
+  const policy: BackendPolicy = {};
+  if (s.srcIpHeader) policy.srcIpHeader = s.srcIpHeader;
+  if (s.sslRedirect ?? context.tlsHost)
+    policy.sslRedirect = { code: s.sslRedirectCode, port: s.sslRedirectPort };
+  if (s.denyList) policy.denyList = s.denyList;
+  if (s.allowList) policy.allowList = s.allowList;
+  if (s.rateLimitRequests !== undefined) {
+    policy.rateLimit = {
+      requests: s.rateLimitRequests,
+      period: s.rateLimitPeriod,
+      size: s.rateLimitSize,
+      status: s.rateLimitStatusCode,
+      exempt: s.rateLimitWhitelist,
+    };
+  }
+  if (s.corsEnable) {
+    policy.cors = {
+      origins: s.corsAllowOrigin,
+      methods: s.corsAllowMethods,
+      headers: s.corsAllowHeaders,
+      credentials: s.corsAllowCredentials,
+      maxAge: s.corsMaxAge,
+    };
+  }
+  if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, context, snapshot, problems);
+  if (s.requestRedirect) policy.requestRedirect = { target: s.requestRedirect, code: s.requestRedirectCode };
+  if (s.pathRewrite) policy.pathRewrite = s.pathRewrite;
+  if (s.setHost) policy.setHost = s.setHost;
+  if (s.requestSetHeader) policy.requestHeaders = s.requestSetHeader;
+  if (s.responseSetHeader) policy.responseHeaders = s.responseSetHeader;
+  if (s.requestCapture) policy.captures = { samples: s.requestCapture, len: s.requestCaptureLen };
+  if (s.hsts) {
+    policy.hsts = {
+      maxAge: s.hstsMaxAge,
+      includeSubdomains: s.hstsIncludeSubdomains,
+      preload: s.hstsPreload,
+    };
+  }
+  return policy;
+}
+
+function resolveAuth(
+  s: RequestSettings,
+  context: PolicyContext,
+  snapshot: Snapshot,
+  problems: Problem[],
+): NonNullable<BackendPolicy['auth']> {
+  const closed = { realm: s.authRealm, users: [] };
+  const problem = (field: string, message: string) =>
+    problems.push({ object: context.referrer, field, message, severity: 'error' });
+  if (!s.authSecret) {
+    problem('auth-secret', 'auth-type basic-auth needs an auth-secret; every request gets 401');
+    return closed;
+  }
+  const key = s.authSecret.includes('/') ? s.authSecret : `${context.namespace}/${s.authSecret}`;
+  const secret = snapshot.secrets.get(key);
+  if (!secret) {
+    problem('auth-secret', `Secret ${key} not found; every request gets 401`);
+    return closed;
+  }
+  const users: AuthUser[] = [];
+  for (const [name, value] of Object.entries(secret.values).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const hash = value.trim();
+    if (!USER_NAME.test(name)) {
+      problems.push({
+        object: `Secret ${key}`,
+        field: 'data',
+        message: 'a key is not a valid user name (letters, digits, ._@-); that user is ignored',
+        severity: 'error',
+      });
+    } else if (!CRYPT_HASH.test(hash)) {
+      problems.push({
+        object: `Secret ${key}`,
+        field: `data.${name}`,
+        message: 'not a crypt(3) password hash (e.g. from openssl passwd -6); that user is ignored',
+        severity: 'error',
+      });
+    } else users.push({ name, hash });
+  }
+  if (users.length === 0) {
+    problem('auth-secret', `Secret ${key} holds no valid user; every request gets 401`);
+    return closed;
+  }
+  return { realm: s.authRealm, userlist: userlistName(key), users };
+}

@@ -1,0 +1,93 @@
+/** The TLS part of the model: default certificate precedence, Secret references, ssl-passthrough routes. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { selfSignedCertificate } from '../emitters/config/self-signed.ts';
+import { type Parsed, parseObject, Store } from '../store/store.ts';
+import { buildModel, type ModelOptions } from './build.ts';
+import type { DesiredState } from './types.ts';
+
+const OPTIONS: ModelOptions = {
+  configMap: 'default/haproxy-configmap',
+  ingressClass: 'haproxy',
+  emptyIngressClass: false,
+  defaultBackendService: undefined,
+  defaultSslCertificate: undefined,
+};
+const PAIR = selfSignedCertificate('t.example', ['t.example'], 2);
+
+const secret = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'default' },
+  type: 'kubernetes.io/tls',
+  stringData: { 'tls.crt': PAIR.cert, 'tls.key': PAIR.key },
+});
+const configMap = (data: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'haproxy-configmap', namespace: 'default' },
+  data,
+});
+const ingress = (name: string, host: string, service: string, annotations: Record<string, string> = {}) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'default', annotations },
+  spec: {
+    ingressClassName: 'haproxy',
+    rules: [
+      {
+        host,
+        http: {
+          paths: [
+            { path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } },
+          ],
+        },
+      },
+    ],
+  },
+});
+
+function build(objects: Record<string, unknown>[], options: Partial<ModelOptions> = {}): DesiredState {
+  const store = new Store();
+  const parsed: Parsed[] = objects.map((o) => {
+    const result = parseObject(o);
+    if (!result.ok) assert.fail(`fixture does not parse: ${JSON.stringify(result)}`);
+    return result.value;
+  });
+  store.replaceOrigin('test', parsed);
+  return buildModel(store.snapshot(), { ...OPTIONS, ...options });
+}
+
+describe('TLS model', () => {
+  it('ssl-certificate names the default certificate; --default-ssl-certificate wins over it', () => {
+    const objects = [secret('from-key'), secret('from-flag'), configMap({ 'ssl-certificate': 'from-key' })];
+    assert.equal(build(objects).tls.defaultCertificate?.file, 'default_from-key.pem');
+    const flagged = build(objects, { defaultSslCertificate: 'default/from-flag' });
+    assert.equal(flagged.tls.defaultCertificate?.file, 'default_from-flag.pem');
+  });
+
+  it('certificate PEM is reduced to its blocks, without blank lines (Runtime API payload safe)', () => {
+    const messy = {
+      ...secret('messy'),
+      stringData: { 'tls.crt': `junk\r\n\r\n${PAIR.cert}\n\n`, 'tls.key': PAIR.key },
+    };
+    const state = build([messy], { defaultSslCertificate: 'default/messy' });
+    assert.equal(state.tls.defaultCertificate?.pem, `${PAIR.cert}${PAIR.key}`);
+  });
+
+  it('a client-ca Secret without ca.crt fails closed and is reported', () => {
+    const state = build([{ ...secret('no-ca'), type: 'Opaque' }, configMap({ 'client-ca': 'no-ca' })]);
+    assert.equal(state.tls.frontend.clientVerify, 'reject');
+    assert.ok(state.problems.some((p) => p.field === 'client-ca' && /has no ca\.crt/.test(p.message)));
+  });
+
+  it('ssl-passthrough hosts leave the HTTP maps for the SNI map', () => {
+    const state = build([
+      ingress('pt', 'pt.example', 'pt', { 'haproxy.org/ssl-passthrough': 'true' }),
+      ingress('web', 'web.example', 'web'),
+    ]);
+    assert.deepEqual(state.tls.passthrough, [['pt.example', 'default_pt_80']]);
+    assert.ok(state.routes.prefix.every(([, backend]) => backend !== 'default_pt_80'));
+    assert.ok(state.routes.prefix.some(([, backend]) => backend === 'default_web_80'));
+  });
+});
