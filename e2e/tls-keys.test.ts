@@ -216,8 +216,11 @@ describe('TLS keys', () => {
           10_000,
           50,
         );
-        const afterFirst = await controller.reloads();
-        assert.equal(afterFirst, reloads + 1, 'a new backend reloads once');
+        // The new worker can serve before the controller has confirmed (and counted) its reload.
+        const afterFirst = reloads + 1;
+        await eventually(async () =>
+          assert.equal(await controller.reloads(), afterFirst, 'a new backend reloads once'),
+        );
         // Two more pods than slots: `add server` with the backend's TLS options.
         await controller.write(
           'sslmore.yaml',

@@ -146,9 +146,24 @@ export class TestController {
     return httpGet(this.ports.controller, '/metrics').then((r) => r.body);
   }
 
+  /**
+   * `haproxy_reloads_total`, once it has stopped moving: a new worker can serve before the
+   * controller has confirmed (and counted) its reload, so a single read can be one behind.
+   */
   async reloads(): Promise<number> {
-    const line = (await this.metrics()).split('\n').filter((l) => l.startsWith('haproxy_reloads_total'));
-    return line.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    const read = async () =>
+      (await this.metrics())
+        .split('\n')
+        .filter((l) => l.startsWith('haproxy_reloads_total'))
+        .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+    let last = await read();
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      const now = await read();
+      if (now === last) return now;
+      last = now;
+    }
+    return last;
   }
 
   /** `show proc` on the master CLI, retried while the master re-executes itself during a reload. */

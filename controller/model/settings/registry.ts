@@ -34,9 +34,35 @@ export interface SettingsLayer {
   values: Readonly<Record<string, string>>;
 }
 
+/**
+ * Bare key names present in a layer, computed once per values object: most
+ * Ingresses and Services carry none of our annotations, and every key lookup
+ * can then be answered without string building.
+ */
+const presentNames = new WeakMap<object, Set<string>>();
+
+function namesIn(layer: SettingsLayer): Set<string> {
+  let names = presentNames.get(layer.values);
+  if (!names) {
+    names = new Set<string>();
+    for (const field of Object.keys(layer.values)) {
+      if (layer.scope === 'configmap') names.add(field);
+      else {
+        const prefix = ANNOTATION_PREFIXES.find((p) => field.startsWith(p));
+        if (prefix) names.add(field.slice(prefix.length));
+      }
+    }
+    presentNames.set(layer.values, names);
+  }
+  return names;
+}
+
 function lookup(key: SettingKey<unknown>, layer: SettingsLayer): { field: string; raw: string } | undefined {
+  const present = namesIn(layer);
+  if (present.size === 0) return undefined;
   const names = [key.name, ...(key.aliases ?? [])];
   for (const name of names) {
+    if (!present.has(name)) continue;
     if (layer.scope === 'configmap') {
       const raw = layer.values[name];
       if (raw !== undefined) return { field: name, raw };
