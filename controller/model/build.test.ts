@@ -5,33 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Problem } from '../store/problems.ts';
-import { type Parsed, parseObject, Store } from '../store/store.ts';
-import { buildModel, type ModelOptions } from './build.ts';
+import { Store } from '../store/store.ts';
+import { buildModel } from './build.ts';
+import { MODEL_OPTIONS, modelOf, parseAll } from './model-fixtures.ts';
 import { BUILTIN_DEFAULT_BACKEND, type DesiredState } from './types.ts';
 
-const OPTIONS: ModelOptions = {
-  configMap: 'default/haproxy-configmap',
-  ingressClass: 'haproxy',
-  emptyIngressClass: false,
-  defaultBackendService: undefined,
-  defaultSslCertificate: undefined,
-};
+const OPTIONS = MODEL_OPTIONS;
 
 type Obj = Record<string, unknown>;
 
-function parseAll(objects: readonly Obj[]): Parsed[] {
-  return objects.map((o) => {
-    const result = parseObject(o);
-    if (!result.ok) assert.fail(`fixture does not parse: ${JSON.stringify(result)}`);
-    return result.value;
-  });
-}
-
-function build(objects: readonly Obj[], options: Partial<ModelOptions> = {}): DesiredState {
-  const store = new Store();
-  store.replaceOrigin('test', parseAll(objects));
-  return buildModel(store.snapshot(), { ...OPTIONS, ...options });
-}
+const build = modelOf;
 
 /**
  * Routes a request through the model's tables the way HAProxy does with the map

@@ -5,32 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseObject, Store } from '../store/store.ts';
-import { buildModel, type ModelOptions } from './build.ts';
+import { modelOf } from './model-fixtures.ts';
 import type { DesiredState } from './types.ts';
 
-const OPTIONS: ModelOptions = {
-  configMap: 'default/haproxy-configmap',
-  ingressClass: 'haproxy',
-  emptyIngressClass: false,
-  defaultBackendService: undefined,
-  defaultSslCertificate: undefined,
-};
-
-type Obj = Record<string, unknown>;
-
-function build(objects: readonly Obj[]): DesiredState {
-  const store = new Store();
-  store.replaceOrigin(
-    'test',
-    objects.map((o) => {
-      const result = parseObject(o);
-      if (!result.ok) assert.fail(`fixture does not parse: ${JSON.stringify(result)}`);
-      return result.value;
-    }),
-  );
-  return buildModel(store.snapshot(), OPTIONS);
-}
+const build = modelOf;
 
 const service = (name: string, annotations: Record<string, string> = {}) => ({
   apiVersion: 'v1',

@@ -2,17 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selfSignedCertificate } from '../emitters/config/self-signed.ts';
-import { type Parsed, parseObject, Store } from '../store/store.ts';
-import { buildModel, type ModelOptions } from './build.ts';
-import type { DesiredState } from './types.ts';
+import { modelOf } from './model-fixtures.ts';
 
-const OPTIONS: ModelOptions = {
-  configMap: 'default/haproxy-configmap',
-  ingressClass: 'haproxy',
-  emptyIngressClass: false,
-  defaultBackendService: undefined,
-  defaultSslCertificate: undefined,
-};
 const PAIR = selfSignedCertificate('t.example', ['t.example'], 2);
 
 const secret = (name: string) => ({
@@ -47,16 +38,7 @@ const ingress = (name: string, host: string, service: string, annotations: Recor
   },
 });
 
-function build(objects: Record<string, unknown>[], options: Partial<ModelOptions> = {}): DesiredState {
-  const store = new Store();
-  const parsed: Parsed[] = objects.map((o) => {
-    const result = parseObject(o);
-    if (!result.ok) assert.fail(`fixture does not parse: ${JSON.stringify(result)}`);
-    return result.value;
-  });
-  store.replaceOrigin('test', parsed);
-  return buildModel(store.snapshot(), { ...OPTIONS, ...options });
-}
+const build = modelOf;
 
 describe('TLS model', () => {
   it('ssl-certificate names the default certificate; --default-ssl-certificate wins over it', () => {

@@ -65,8 +65,8 @@ export const headerName = z
 /** Printable ASCII without quotes, backslash or `#`. */
 const SAFE_TEXT = /^[\x20-\x21\x24-\x26\x28-\x5b\x5d-\x7e]*$/;
 
-/** `Name value` lines, one header each (blank lines ignored). */
-export const headerLines = z
+/** A multi-line value as its non-blank, trimmed lines (CR and NUL refused). */
+const lines = z
   .string()
   .refine((s) => !/[\r\0]/.test(s), 'must not contain carriage returns or NUL')
   .transform((s) =>
@@ -74,28 +74,27 @@ export const headerLines = z
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== ''),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(
-            /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s+\S/,
-            'each line must be a header name, a space and a value',
-          )
-          .refine(
-            (l) => SAFE_TEXT.test(l),
-            'header values must be printable ASCII without quotes, backslash or "#"',
-          )
-          .transform((l) => {
-            const [name = '', ...rest] = l.split(/\s+/);
-            return { name, value: rest.join(' ') };
-          }),
-      )
-      .min(1, 'must hold at least one "Name value" line')
-      .max(32, 'at most 32 headers'),
   );
+
+/** `Name value` lines, one header each (blank lines ignored). */
+export const headerLines = lines.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s+\S/, 'each line must be a header name, a space and a value')
+        .refine(
+          (l) => SAFE_TEXT.test(l),
+          'header values must be printable ASCII without quotes, backslash or "#"',
+        )
+        .transform((l) => {
+          const [name = '', ...rest] = l.split(/\s+/);
+          return { name, value: rest.join(' ') };
+        }),
+    )
+    .min(1, 'must hold at least one "Name value" line')
+    .max(32, 'at most 32 headers'),
+);
 
 /**
  * `path-rewrite`: one value replaces the whole path; `regex replacement`
@@ -240,25 +239,16 @@ export const tableSize = z
   .pipe(z.string().regex(/^[1-9]\d{0,8}[kmg]?$/, 'must be a number of entries such as 100k'));
 
 /** Samples captured for the log, one per line: headers, cookies, URL parameters and a few request fetches. */
-export const captureList = z
-  .string()
-  .refine((s) => !/[\r\0]/.test(s), 'must not contain carriage returns or NUL')
-  .transform((s) =>
-    s
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== ''),
-  )
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .regex(
-            /^((req\.)?hdr|cookie|req\.cook|url_param)\([A-Za-z0-9_.-]{1,64}\)$|^(path|url|method|src|query)$/,
-            'each line must be a sample such as hdr(User-Agent), cookie(name), url_param(id), path or src',
-          ),
-      )
-      .min(1, 'must name at least one sample')
-      .max(16, 'at most 16 samples'),
-  );
+export const captureList = lines.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^((req\.)?hdr|cookie|req\.cook|url_param)\([A-Za-z0-9_.-]{1,64}\)$|^(path|url|method|src|query)$/,
+          'each line must be a sample such as hdr(User-Agent), cookie(name), url_param(id), path or src',
+        ),
+    )
+    .min(1, 'must name at least one sample')
+    .max(16, 'at most 16 samples'),
+);
