@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
 import { type HttpReply, httpGet } from './harness/http.ts';
-import { endpointSlice, ingress, service } from './harness/objects.ts';
+import { endpointSlice, hostRoute, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -24,12 +24,7 @@ describe('access keys', () => {
   let controller: TestController;
   let pods: Pods;
 
-  const route = (name: string, annotations: Record<string, string>) =>
-    ingress(
-      name,
-      { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { annotations },
-    );
+  const route = hostRoute;
 
   /** A request from `source` (a 127.x.y.z address) to `host`. */
   const from = (source: string, host: string, headers: Record<string, string> = {}): Promise<HttpReply> =>

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
 import { type HttpReply, httpGet } from './harness/http.ts';
-import { endpointSlice, ingress, service } from './harness/objects.ts';
+import { endpointSlice, hostRoute, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -15,12 +15,7 @@ describe('CORS and HSTS keys', () => {
   let controller: TestController;
   let pods: Pods;
 
-  const route = (name: string, annotations: Record<string, string>) =>
-    ingress(
-      name,
-      { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { annotations },
-    );
+  const route = hostRoute;
 
   const request = (method: string, host: string, headers: Record<string, string> = {}): Promise<HttpReply> =>
     httpGet(controller.ports.http, '/', { host, ...headers }, 5_000, { method });

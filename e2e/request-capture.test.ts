@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
+import { configMap, endpointSlice, hostRoute, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -18,12 +18,7 @@ describe('request capture keys', () => {
   let syslog: UdpSocket;
   const logLines: string[] = [];
 
-  const route = (name: string, annotations: Record<string, string>) =>
-    ingress(
-      name,
-      { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { annotations },
-    );
+  const route = hostRoute;
 
   /** The log line of the request for `path`, once it has arrived. */
   async function logged(path: string): Promise<string> {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
+import { configMap, endpointSlice, hostRoute, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -113,12 +113,7 @@ describe('request policy: bad values', () => {
   let controller: TestController;
   let pods: Pods;
 
-  const route = (name: string, annotations: Record<string, string>) =>
-    ingress(
-      name,
-      { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: 'web', port: 80 }] }] },
-      { annotations },
-    );
+  const route = hostRoute;
 
   before(async () => {
     pods = await startPods('web', 1);

@@ -121,3 +121,12 @@ export const ingressClass = (
   metadata: { name, annotations: isDefault ? { 'ingressclass.kubernetes.io/is-default-class': 'true' } : {} },
   spec: { controller },
 });
+
+/** An Ingress `name` that sends every path of host `<name>.example` to port 80 of `service`. */
+export function hostRoute(name: string, annotations: Record<string, string> = {}, service = 'web') {
+  return ingress(
+    name,
+    { rules: [{ host: `${name}.example`, paths: [{ path: '/', service, port: 80 }] }] },
+    { annotations },
+  );
+}
