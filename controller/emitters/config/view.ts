@@ -77,12 +77,18 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   const offloadSocket = `${dirname(paths.statsSocket)}/https-offload.sock`;
   const tcp = passthrough.length > 0;
   const terminate = `ssl crt ${state.tls.defaultCertificate ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`) : file(FALLBACK_CERT)} crt-list ${file(CRT_LIST)} ${bindOptions.join(' ')}`;
+  // The local socket is bound whether or not passthrough is on: a worker that is being
+  // replaced hands the connections it accepted just before to whichever worker owns the
+  // socket now, so switching passthrough on or off never drops a connection.
+  const offloadBind = `unix@${offloadSocket} mode 600 accept-proxy name ${HTTPS_OFFLOAD} ${terminate}`;
   return {
     /** Relative ca-file / crt paths of servers (server-ca, server-crt) resolve here. */
     base: file(CERT_DIR),
     https: tcp
-      ? [`unix@${offloadSocket} mode 600 accept-proxy ${terminate}`]
-      : binds(listen, listen.httpsPort).map((b) => `${b} ${terminate}`),
+      ? [offloadBind]
+      : [...binds(listen, listen.httpsPort).map((b) => `${b} ${terminate}`), offloadBind],
+    /** Name of the local bind, which speaks PROXY protocol already and must not expect it twice. */
+    offloadBindName: HTTPS_OFFLOAD,
     /** `src` patterns that must send PROXY protocol, for frontends that face clients. */
     proxyProtocol,
     httpsProxyProtocol: tcp ? undefined : proxyProtocol,
