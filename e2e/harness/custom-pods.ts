@@ -15,7 +15,7 @@ export interface CustomPods<S> {
 }
 
 /** Starts one server per pod on fresh loopback addresses sharing a port. */
-async function startOn<S extends Server | TcpServer>(
+export async function startPodServers<S extends Server | TcpServer>(
   count: number,
   make: (index: number, address: string) => S,
 ): Promise<CustomPods<S>> {
@@ -44,7 +44,8 @@ async function startOn<S extends Server | TcpServer>(
         for (const s of servers) {
           if (!s.listening) continue;
           if ('closeAllConnections' in s) s.closeAllConnections();
-          await new Promise((r) => s.close(r));
+          // Sessions a server cannot close itself (HTTP/2 from HAProxy) must not hold the test forever.
+          await Promise.race([new Promise((r) => s.close(r)), new Promise((r) => setTimeout(r, 1_000))]);
         }
       },
     };
@@ -72,7 +73,7 @@ export async function startHealthPods(
   options: HealthPodOptions[],
 ): Promise<CustomPods<Server> & { checks: CheckRequest[][] }> {
   const checks: CheckRequest[][] = options.map(() => []);
-  const pods = await startOn(options.length, (i) =>
+  const pods = await startPodServers(options.length, (i) =>
     createHttpServer(async (req: IncomingMessage, res) => {
       const pod = `${prefix}-${i + 1}`;
       const option = options[i] as HealthPodOptions;
@@ -126,7 +127,7 @@ function parseProxyHeader(data: Buffer): { header: ProxyHeader; rest: Buffer } |
  * with JSON saying which header (if any) started the connection.
  */
 export async function startProxyProtocolPods(prefix: string, count: number): Promise<CustomPods<TcpServer>> {
-  return startOn(count, (i) =>
+  return startPodServers(count, (i) =>
     createTcpServer((socket: Socket) => {
       let buffer: Buffer = Buffer.alloc(0);
       let header: ProxyHeader | undefined;

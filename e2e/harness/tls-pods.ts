@@ -14,7 +14,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { podSubnet } from './net.ts';
+import { startPodServers } from './custom-pods.ts';
 
 export interface TlsEchoReply {
   pod: string;
@@ -81,36 +81,11 @@ function make(pod: string, options: TlsPodOptions): Server {
 
 /** Starts `count` pods named `<prefix>-<i>` on fresh loopback addresses sharing a port. */
 export async function startTlsPods(prefix: string, count: number, options: TlsPodOptions): Promise<TlsPods> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const subnet = podSubnet();
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
-    const servers: Server[] = [];
-    try {
-      for (let i = 1; i <= count; i++) {
-        const server = make(`${prefix}-${i}`, options);
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(port, `${subnet}.${i}`, () => resolve());
-        });
-        servers.push(server);
-      }
-    } catch {
-      for (const s of servers) s.close();
-      continue;
-    }
-    return {
-      addresses: servers.map((_, i) => `${subnet}.${i + 1}`),
-      names: servers.map((_, i) => `${prefix}-${i + 1}`),
-      port,
-      async stop() {
-        for (const server of servers) {
-          if (!server.listening) continue;
-          (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-          // HTTP/2 sessions from HAProxy stay open: do not wait on them forever.
-          await Promise.race([new Promise((r) => server.close(r)), new Promise((r) => setTimeout(r, 1_000))]);
-        }
-      },
-    };
-  }
-  throw new Error('could not find free loopback addresses for TLS pods');
+  const pods = await startPodServers(count, (index) => make(`${prefix}-${index + 1}`, options));
+  return {
+    addresses: pods.addresses,
+    names: pods.addresses.map((_, i) => `${prefix}-${i + 1}`),
+    port: pods.port,
+    stop: () => pods.stop(),
+  };
 }
