@@ -1,16 +1,20 @@
 /**
- * Timeout and connection keys from the ConfigMap shown by behaviour through
- * real HAProxy, each against a control with another value: idle keep-alive and
- * tunnel connections are closed after their timeout, a client that stops
- * reading is cut after timeout-client, an unreachable pod answers 503 once the
- * connect attempts time out, a tunnel the client half-closed ends after
- * timeout-server-fin, and http-server-close opens a new pod connection per
- * request where http-keep-alive reuses one.
+ * Timeout and connection keys shown by behaviour through real HAProxy, each
+ * against a control with another value: idle keep-alive and tunnel
+ * connections are closed after their timeout, a client that stops reading is
+ * cut after timeout-client, an unreachable pod answers 503 once the connect
+ * attempts time out, a tunnel the client half-closed ends after
+ * timeout-server-fin, a passthrough session the pod half-closed ends after
+ * timeout-client-fin, http-server-close opens a new pod connection per request
+ * where http-keep-alive reuses one, and abortonclose drops a queued request
+ * whose client has gone.
  */
 import assert from 'node:assert/strict';
+import { connect as connectHttp2, constants as http2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
+import { type CustomPods, type HalfClose, startHalfClosingPods } from './harness/custom-pods.ts';
 import { httpGet } from './harness/http.ts';
 import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
 import {
@@ -19,6 +23,8 @@ import {
   startBlackholePod,
   startScriptedPod,
 } from './harness/scripted-pods.ts';
+import { showStat } from './harness/stats.ts';
+import { tlsClientHello } from './harness/tls-hello.ts';
 import { eventually } from './harness/wait.ts';
 
 /** A raw client connection and what happened on it, with times from performance.now(). */
@@ -38,11 +44,26 @@ describe('timeout and connection keys', () => {
   let controller: TestController;
   let pod: ScriptedPod;
   let blackhole: BlackholePod;
+  let halfClosing: CustomPods<unknown> & { halfCloses: HalfClose[] };
 
-  const app = (name: string, target: { address: string; port: number }) => [
-    service(name, [{ port: 80 }], { 'haproxy.org/check': 'false' }),
+  const app = (
+    name: string,
+    target: { address: string; port: number },
+    annotations: Record<string, string> = {},
+  ) => [
+    service(name, [{ port: 80 }], { 'haproxy.org/check': 'false', ...annotations }),
     endpointSlice(name, { port: target.port }, [{ address: target.address }]),
     ingress(name, { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: name, port: 80 }] }] }),
+  ];
+  /** TLS for pt.example goes through to a pod that ends each session from its side. */
+  const passthrough = () => [
+    service('pt', [{ port: 443 }], { 'haproxy.org/check': 'false' }),
+    endpointSlice('pt', { port: halfClosing.port }, [{ address: halfClosing.addresses[0] as string }]),
+    ingress(
+      'pt',
+      { rules: [{ host: 'pt.example', paths: [{ path: '/', service: 'pt', port: 443 }] }] },
+      { annotations: { 'haproxy.org/ssl-passthrough': 'true' } },
+    ),
   ];
 
   /** Replaces the ConfigMap and waits until a new HAProxy worker runs with it. */
@@ -52,8 +73,8 @@ describe('timeout and connection keys', () => {
     await eventually(async () => assert.ok((await controller.reloads()) > reloads, 'reloaded'), 10_000, 50);
   }
 
-  async function rawClient(): Promise<RawClient> {
-    const socket = connect({ port: controller.ports.http, host: '127.0.0.1', allowHalfOpen: true });
+  async function rawClient(port = controller.ports.http): Promise<RawClient> {
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     await new Promise((r) => socket.once('connect', r));
     const client: RawClient = { socket, data: '', endAt: undefined };
     socket.setEncoding('latin1');
@@ -78,10 +99,15 @@ describe('timeout and connection keys', () => {
   before(async () => {
     pod = await startScriptedPod();
     blackhole = await startBlackholePod();
+    halfClosing = await startHalfClosingPods(1);
+    const queued = { 'haproxy.org/pod-maxconn': '1' };
     controller = await TestController.create({
       'configmap.yaml': [configMap({})],
       'sp.yaml': app('sp', pod),
       'bh.yaml': app('bh', blackhole),
+      'pt.yaml': passthrough(),
+      'ab.yaml': app('ab', pod, { ...queued, 'haproxy.org/abortonclose': 'true' }),
+      'qu.yaml': app('qu', pod, queued),
     });
     await controller.start();
   });
@@ -90,6 +116,7 @@ describe('timeout and connection keys', () => {
     await controller?.cleanup();
     await pod?.stop();
     await blackhole?.stop();
+    await halfClosing?.stop();
   });
 
   it('timeout-http-keep-alive: an idle keep-alive connection is closed after the value, not before a longer one', async () => {
@@ -206,6 +233,98 @@ describe('timeout and connection keys', () => {
     await sleep(1_000);
     assert.equal(long.endAt, undefined, 'still open after 1 s without server-fin');
     long.socket.destroy();
+  });
+
+  it('timeout-client-fin: a passthrough session the pod half-closed ends after the value when the client stays silent', async (t) => {
+    const hello = await tlsClientHello('pt.example');
+    /** A passthrough session the pod ended: the client got `bye` and the FIN, and keeps its own side open. */
+    const endedByPod = async () => {
+      const before = halfClosing.halfCloses.length;
+      const client = await rawClient(controller.ports.https);
+      client.socket.write(hello);
+      await eventually(() => {
+        assert.equal(client.data, 'bye');
+        assert.ok(client.endAt, 'the pod half-close reached the client');
+      }, 3_000);
+      return { client, halfClose: halfClosing.halfCloses[before] as HalfClose };
+    };
+
+    await configure({ 'timeout-tunnel': '5s', 'timeout-client-fin': '300ms' });
+    const short = await endedByPod();
+    await eventually(
+      () => assert.ok(short.halfClose.peerClosedAt, 'HAProxy closed the half-closed session'),
+      3_000,
+    );
+    const waitedMs = (short.halfClose.peerClosedAt as number) - short.halfClose.halfClosedAt;
+    assert.ok(
+      waitedMs >= 240,
+      `closed ${waitedMs} ms after the pod's half-close, not earlier than client-fin`,
+    );
+    t.diagnostic(`client-fin 300ms: closed ${Math.round(waitedMs)} ms after the pod half-closed`);
+    short.client.socket.destroy();
+
+    // Without client-fin the 5 s tunnel timeout still applies to the half-closed session.
+    await configure({ 'timeout-tunnel': '5s' });
+    const long = await endedByPod();
+    await sleep(1_000);
+    assert.equal(long.halfClose.peerClosedAt, undefined, 'still open after 1 s without client-fin');
+    long.client.socket.destroy();
+  });
+
+  it('abortonclose: a queued request whose client closed its side is dropped instead of sent to the pod', async () => {
+    /**
+     * With the Service's single connection slot held by a slow request, an
+     * HTTP/2 client sends a request and shuts its write side while the request
+     * waits in the queue. (HAProxy 2.6 reads an HTTP/1 client again only after
+     * answering it, so only an HTTP/2 client's close is seen during the wait.)
+     */
+    const closedWhileQueued = async (name: string) => {
+      const backend = `default_${name}_80`;
+      const held = pod.requests.length;
+      const hold = httpGet(controller.ports.http, '/hold?delay=800', { host: `${name}.example` }, 5_000);
+      await eventually(() => assert.equal(pod.requests.at(held)?.path, '/hold'), 3_000, 10);
+
+      let socket: Socket | undefined;
+      const session = connectHttp2(`http://127.0.0.1:${controller.ports.http}`, {
+        createConnection: () => {
+          socket = connect({ port: controller.ports.http, host: '127.0.0.1', allowHalfOpen: true });
+          return socket;
+        },
+      });
+      session.on('error', () => {});
+      const stream = session.request({ ':path': `/queued-${name}`, ':authority': `${name}.example` });
+      let status: number | undefined;
+      stream.on('response', (headers) => (status = Number(headers[http2.HTTP2_HEADER_STATUS])));
+      stream.on('error', () => {});
+      stream.resume();
+      await eventually(
+        async () => {
+          const row = (await showStat(controller)).find(
+            (r) => r.pxname === backend && r.svname === 'BACKEND',
+          );
+          assert.equal(row?.qcur, '1', 'the request waits in the queue');
+        },
+        3_000,
+        10,
+      );
+      socket?.end();
+
+      assert.equal((await hold).status, 200);
+      await sleep(300);
+      session.destroy();
+      return { status, reachedPod: pod.requests.some((r) => r.path === `/queued-${name}`) };
+    };
+
+    assert.deepEqual(
+      await closedWhileQueued('ab'),
+      { status: undefined, reachedPod: false },
+      'abortonclose: dropped from the queue, never sent',
+    );
+    assert.deepEqual(
+      await closedWhileQueued('qu'),
+      { status: 200, reachedPod: true },
+      'default: still sent, and answered to the client that only closed its output',
+    );
   });
 
   it('http-connection-mode: http-server-close opens a pod connection per request, http-keep-alive reuses one', async () => {

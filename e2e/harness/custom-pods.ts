@@ -1,7 +1,8 @@
 /**
  * Pods with one special behaviour each, for keys the echo pod cannot show:
  * a health endpoint that fails or answers slowly, a server that reads the
- * PROXY protocol header, and a server that upgrades to a raw tunnel.
+ * PROXY protocol header, a server that upgrades to a raw tunnel, and a TCP
+ * server that ends each session from its side (a half-close).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
@@ -148,4 +149,47 @@ export async function startProxyProtocolPods(prefix: string, count: number): Pro
       });
     }),
   );
+}
+
+export interface HalfClose {
+  /** When the pod shut its write side (performance.now()). */
+  halfClosedAt: number;
+  /** When the peer (HAProxy) closed its side too. */
+  peerClosedAt: number | undefined;
+}
+
+/**
+ * TCP pods for TLS passthrough that end each session from their side: the
+ * first bytes of a connection (the client's TLS hello) are answered with `bye`
+ * and a shutdown of the pod's write side, and the pod keeps reading until the
+ * peer closes as well.
+ */
+export async function startHalfClosingPods(
+  count: number,
+): Promise<CustomPods<TcpServer> & { halfCloses: HalfClose[] }> {
+  const halfCloses: HalfClose[] = [];
+  const sockets = new Set<Socket>();
+  const pods = await startPodServers(count, () =>
+    createTcpServer({ allowHalfOpen: true }, (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      socket.once('data', () => {
+        const halfClose: HalfClose = { halfClosedAt: performance.now(), peerClosedAt: undefined };
+        halfCloses.push(halfClose);
+        socket.end('bye');
+        const peerClosed = () => (halfClose.peerClosedAt ??= performance.now());
+        socket.on('end', peerClosed);
+        socket.on('close', peerClosed);
+      });
+    }),
+  );
+  return {
+    ...pods,
+    halfCloses,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await pods.stop();
+    },
+  };
 }

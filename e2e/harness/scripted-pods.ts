@@ -4,6 +4,7 @@
  * - every answer carries `x-conn`, the pod's sequence number of the TCP connection;
  * - `/big?kb=N` answers N KiB, written only as fast as the reader takes them;
  * - `/upgrade` answers 101 and then echoes raw bytes (a WebSocket-style tunnel);
+ * - `?delay=MS` on any other request holds its answer (and the connection) for MS ms;
  * - any other request is answered, once its whole body arrived, with its method and path.
  * Each request is recorded, with its connection number, as soon as its headers arrived.
  */
@@ -61,6 +62,8 @@ function serve(socket: Socket, conn: number, pod: ScriptedPod): void {
   // Set once the connection left HTTP (a tunnel, or a response that streams until the end).
   let raw = false;
   let recorded = false;
+  // Set while a delayed answer is pending; the requests behind it wait, as on a busy server.
+  let holding = false;
   socket.on('error', () => socket.destroy());
   socket.on('end', () => pod.peerClosedAt.set(conn, performance.now()));
   socket.on('close', () => {
@@ -68,7 +71,7 @@ function serve(socket: Socket, conn: number, pod: ScriptedPod): void {
   });
 
   const next = (): void => {
-    if (raw) return;
+    if (raw || holding) return;
     const end = buffer.indexOf('\r\n\r\n');
     if (end < 0) return;
     const head = buffer.subarray(0, end).toString('latin1').split('\r\n');
@@ -101,6 +104,17 @@ function serve(socket: Socket, conn: number, pod: ScriptedPod): void {
     if (url.pathname === '/big') {
       raw = true;
       void sendBig(socket, conn, Number(url.searchParams.get('kb') ?? 1));
+      return;
+    }
+    const delay = Number(url.searchParams.get('delay') ?? 0);
+    if (delay > 0) {
+      holding = true;
+      setTimeout(() => {
+        holding = false;
+        if (socket.destroyed) return;
+        reply(socket, conn, `${method} ${url.pathname}\n`);
+        next();
+      }, delay);
       return;
     }
     reply(socket, conn, `${method} ${url.pathname}\n`);

@@ -259,7 +259,7 @@ export const BACKEND_KEYS = {
     schema: bool,
     default: false,
     description:
-      'Drop a queued or connecting request when the client closes its side, instead of still sending it.',
+      'Drop a queued or connecting request when the client closes its side, instead of still sending it. HAProxy 2.6 sees such a close from HTTP/2 clients; it reads an HTTP/1 client again only after answering it.',
   }),
   backendConfigSnippet: defineKey({
     name: 'backend-config-snippet',
