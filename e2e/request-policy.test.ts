@@ -90,6 +90,23 @@ describe('request policy keys', () => {
         'haproxy.org/request-set-header': 'X-One 1\nX-Two two words\nX-Pct 100% $HOME',
         'haproxy.org/response-set-header': 'X-Served-By edge 1\nCache-Control no-store',
       }),
+      // As the reference controller's docs write them: quoted values and samples.
+      route('quoted', {
+        'haproxy.org/request-set-header': [
+          'Ingress-ID abcd123',
+          'X-Client-IP %[src]',
+          'X-Host "%[req.hdr(host),field(1,:),upper]"',
+          `X-Quoted 'say "hi" #1' "it's" 100%%`,
+          // Config syntax inside a quoted value stays text.
+          `X-Inert "a' if TRUE\nhttp-request deny #"`.replace('\n', ' '),
+        ].join('\n'),
+        'haproxy.org/response-set-header': [
+          'Cache-Control "no-store,no-cache,private"',
+          'Strict-Transport-Security "max-age=31536000"',
+          `Content-Security-Policy "default-src 'self'; img-src *"`,
+          'X-Status %[status]',
+        ].join('\n'),
+      }),
       route('realip', { 'haproxy.org/src-ip-header': 'X-Real-IP', 'haproxy.org/deny-list': '10.9.9.9' }),
     ]);
     await eventually(async () => assert.equal((await get('realip.example', '/')).status, 200), 10_000, 50);
@@ -166,6 +183,27 @@ describe('request policy keys', () => {
     // The other routes of the same Service do not get them.
     const plain = await get('plain.example', '/');
     assert.equal(plain.headers['x-served-by'], undefined);
+  });
+
+  it('request-set-header and response-set-header: quoted values and %[sample] as in the reference examples', async () => {
+    const reply = await get('quoted.example', '/');
+    const echo = echoed(reply);
+    assert.equal(echo.headers['ingress-id'], 'abcd123');
+    assert.equal(echo.headers['x-client-ip'], '127.0.0.1');
+    assert.equal(echo.headers['x-host'], 'QUOTED.EXAMPLE');
+    assert.equal(echo.headers['x-quoted'], `say "hi" #1 it's 100%`);
+    assert.equal(echo.headers['x-inert'], "a' if TRUE http-request deny #");
+    assert.equal(reply.headers['cache-control'], 'no-store,no-cache,private');
+    assert.equal(reply.headers['strict-transport-security'], 'max-age=31536000');
+    assert.equal(reply.headers['content-security-policy'], "default-src 'self'; img-src *");
+    assert.equal(reply.headers['x-status'], '200');
+    // A sample reads each request: another client address, another value.
+    const other = echoed(
+      await httpGet(controller.ports.http, '/', { host: 'quoted.example' }, 5_000, {
+        localAddress: '127.0.0.9',
+      }),
+    );
+    assert.equal(other.headers['x-client-ip'], '127.0.0.9');
   });
 
   it('src-ip-header: the client address comes from the header, for deny-list and X-Forwarded-For', async () => {

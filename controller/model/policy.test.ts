@@ -284,8 +284,8 @@ describe('request policy', () => {
     const { policy } = backendOf(state, 'a.example');
     assert.deepEqual(policy.allowList, ['10.0.0.0/8', '192.168.1.1', '::1', 'fd00::/8']);
     assert.deepEqual(policy.requestHeaders, [
-      { name: 'X-One', value: '1' },
-      { name: 'X-Two', value: 'two words' },
+      { name: 'X-One', value: [{ text: '1' }] },
+      { name: 'X-Two', value: [{ text: 'two words' }] },
     ]);
     assert.deepEqual(policy.pathRewrite, { match: '^/api/(.*)', replace: '/\\1' });
     assert.deepEqual(policy.cors, {
@@ -306,7 +306,7 @@ describe('request policy', () => {
     const state = build([
       service('web', { 'haproxy.org/deny-list': '10.0.0.1/33' }),
       ingress('a', 'a.example', {
-        'haproxy.org/response-set-header': 'X-A "quoted"',
+        'haproxy.org/response-set-header': 'X-A "unterminated',
         'haproxy.org/set-host': 'evil.example\n  http-request deny',
         'haproxy.org/auth-realm': "a'b",
         'haproxy.org/rate-limit-status-code': '302',

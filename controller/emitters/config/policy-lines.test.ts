@@ -32,8 +32,17 @@ const FULL: BackendPolicy = {
   requestRedirect: { target: { scheme: undefined, host: 'new.example:8080' }, code: 307 },
   pathRewrite: { match: '^/api/(.*)', replace: '/v2/\\1' },
   setHost: 'internal.example',
-  requestHeaders: [{ name: 'X-Discount', value: '100% off $HOME' }],
-  responseHeaders: [{ name: 'X-Served-By', value: 'edge 1' }],
+  requestHeaders: [
+    { name: 'X-Discount', value: [{ text: '100% off $HOME' }] },
+    {
+      name: 'X-Client',
+      value: [{ text: 'ip=' }, { sample: 'src' }, { text: ' ' }, { sample: 'req.hdr(host),lower' }],
+    },
+  ],
+  responseHeaders: [
+    { name: 'X-Served-By', value: [{ text: 'edge 1' }] },
+    { name: 'Content-Security-Policy', value: [{ text: `default-src 'self' "x" #1` }] },
+  ],
   captures: { samples: ['hdr(X-Tag)', 'cookie(session)', 'url_param(id)'], len: 5 },
   hsts: { maxAge: 600, includeSubdomains: true, preload: true },
 };
@@ -46,8 +55,8 @@ describe('policyLines', () => {
   it('prints every rule in evaluation order, values strongly quoted and % doubled in log-format', () => {
     assert.deepEqual(policyLines(FULL), [
       'http-request set-src req.hdr(X-Real-IP)',
-      'http-request capture req.hdr(X-Tag) id 0',
-      'http-request capture req.cook(session) id 1',
+      'http-request capture hdr(X-Tag) id 0',
+      'http-request capture cookie(session) id 1',
       'http-request capture url_param(id) id 2',
       "http-request redirect location 'https://%[req.hdr(host),field(1,:)]:8443%[pathq]' code 301 unless { ssl_fc }",
       'http-request deny deny_status 403 if { src 10.0.0.0/8 fd00::/8 }',
@@ -63,8 +72,10 @@ describe('policyLines', () => {
       "http-request redirect location 'http://new.example:8080%[pathq]' code 307 unless { ssl_fc }",
       "http-request set-header Host 'internal.example'",
       "http-request set-header X-Discount '100%% off $HOME'",
+      "http-request set-header X-Client 'ip=%[src] %[req.hdr(host),lower]'",
       "http-request replace-path '^/api/(.*)' '/v2/\\1'",
       "http-response set-header X-Served-By 'edge 1'",
+      `http-response set-header Content-Security-Policy 'default-src '\\''self'\\'' "x" #1'`,
       "http-response set-header Access-Control-Allow-Origin '%[var(txn.cors_origin)]' if { var(txn.cors_origin) -m found }",
       'http-response set-header Access-Control-Allow-Credentials true if { var(txn.cors_origin) -m found }',
       'http-response add-header Vary Origin',
@@ -88,9 +99,10 @@ describe('policyLines', () => {
 
   it('refuses a value it cannot quote, should one slip past the schemas', () => {
     assert.throws(
-      () => policyLines({ responseHeaders: [{ name: 'X-A', value: "it's" }] }),
+      () => policyLines({ responseHeaders: [{ name: 'X-A', value: [{ text: 'a\nb' }] }] }),
       UnquotableValueError,
     );
+    assert.throws(() => policyLines({ setHost: "it's" }), UnquotableValueError);
   });
 
   it('gives each backend with captures its own capture slots, sized by its request-capture-len', () => {

@@ -7,10 +7,12 @@
  *
  * Every value from an annotation is printed inside single quotes (strong
  * quoting: HAProxy interprets nothing inside), and `%` is doubled where the
- * argument is a log-format string. The schemas already refuse quotes, so a
- * quote reaching here is a bug and throws.
+ * argument is a log-format string. Only header values may hold a single
+ * quote, which they print escaped; anywhere else the schemas refuse quotes,
+ * so a quote reaching here is a bug and throws.
  */
 import type { BackendPolicy } from '../../model/policy.ts';
+import type { HeaderValuePart } from '../../model/settings/header-values.ts';
 
 export class UnquotableValueError extends Error {}
 
@@ -22,6 +24,18 @@ function quote(value: string): string {
 
 /** Literal text inside a log-format argument. */
 const literal = (value: string): string => value.replaceAll('%', '%%');
+
+/**
+ * A header value (literal text and `%[sample]` parts) as one log-format
+ * argument. Quotes and `#` are ordinary text inside single quotes; a single
+ * quote itself closes the quoted part, is written escaped (`\'`), and a new
+ * quoted part starts.
+ */
+function headerValue(parts: readonly HeaderValuePart[]): string {
+  const format = parts.map((p) => ('sample' in p ? `%[${p.sample}]` : literal(p.text))).join('');
+  if (/[\r\n\0]/.test(format)) throw new UnquotableValueError(`cannot quote ${JSON.stringify(format)}`);
+  return `'${format.replaceAll("'", "'\\''")}'`;
+}
 
 const PREFLIGHT = 'METH_OPTIONS { req.hdr(access-control-request-method) -m found }';
 
@@ -94,10 +108,6 @@ function hsts(policy: NonNullable<BackendPolicy['hsts']>): string[] {
   return [`http-response set-header Strict-Transport-Security ${quote(value)} if { ssl_fc }`];
 }
 
-/** Request fetches for the capture samples users write (`hdr(x)`, `cookie(x)`). */
-const captureSample = (sample: string): string =>
-  sample.replace(/^hdr\(/, 'req.hdr(').replace(/^cookie\(/, 'req.cook(');
-
 /**
  * The capture slots the frontends declare (`declare capture request len N`):
  * each backend with captures gets its own run of slots, sized by its
@@ -118,7 +128,7 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
   const lines: string[] = [];
   if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
   for (const [i, sample] of (policy.captures?.samples ?? []).entries())
-    lines.push(`http-request capture ${captureSample(sample)} id ${firstCaptureId + i}`);
+    lines.push(`http-request capture ${sample} id ${firstCaptureId + i}`);
   if (policy.sslRedirect) lines.push(...sslRedirect(policy.sslRedirect));
   if (policy.denyList)
     lines.push(`http-request deny deny_status 403 if { src ${policy.denyList.join(' ')} }`);
@@ -131,13 +141,13 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
   for (const { name, value } of policy.requestHeaders ?? [])
-    lines.push(`http-request set-header ${name} ${quote(literal(value))}`);
+    lines.push(`http-request set-header ${name} ${headerValue(value)}`);
   if (policy.pathRewrite) {
     const { match, replace } = policy.pathRewrite;
     lines.push(`http-request replace-path ${quote(match)} ${quote(literal(replace))}`);
   }
   for (const { name, value } of policy.responseHeaders ?? [])
-    lines.push(`http-response set-header ${name} ${quote(literal(value))}`);
+    lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...corsLines.filter((l) => l.startsWith('http-response')));
   if (policy.hsts) lines.push(...hsts(policy.hsts));
   return lines;

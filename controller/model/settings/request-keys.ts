@@ -83,18 +83,18 @@ const ROUTING_KEYS = {
   requestSetHeader: defineKey({
     name: 'request-set-header',
     scopes: ALL,
-    schema: headerLines.optional(),
+    schema: headerLines('request').optional(),
     default: undefined,
     description:
-      'Headers set on requests sent to the pods, one `Name value` per line. Values are literal text (no quotes, backslash or "#").',
+      'Headers set on requests sent to the pods, one `Name value` per line. The value is read as HAProxy reads it: quote it with "..." or \'...\' to keep commas, spaces or "#"; `%[sample]` is evaluated per request (e.g. `%[src]`, `%[req.hdr(host),lower]`; fetches and converters from an allowlist); `%%` is a percent sign.',
   }),
   responseSetHeader: defineKey({
     name: 'response-set-header',
     scopes: ALL,
-    schema: headerLines.optional(),
+    schema: headerLines('response').optional(),
     default: undefined,
     description:
-      'Headers set on responses sent to clients, one `Name value` per line. Values are literal text (no quotes, backslash or "#").',
+      'Headers set on responses sent to clients, one `Name value` per line, read like request-set-header (e.g. `Cache-Control "no-store,no-cache,private"`); samples may read the response, e.g. `%[status]`.',
   }),
   srcIpHeader: defineKey({
     name: 'src-ip-header',
@@ -110,7 +110,7 @@ const ROUTING_KEYS = {
     schema: captureList.optional(),
     default: undefined,
     description:
-      'Samples captured into the request log (`{...}` in the httplog format), one per line: hdr(name), cookie(name), url_param(name), path, url, method, src or query.',
+      'Samples captured into the request log (`{...}` in the httplog format), one per line, e.g. `req.fhdr(user-agent)`, `cookie(name)`, `url_param(id)` or `path`, optionally with converters such as `,lower`; fetches and converters from an allowlist.',
   }),
   requestCaptureLen: defineKey({
     name: 'request-capture-len',

@@ -4,10 +4,13 @@
  * haproxy.cfg is limited to a charset that cannot close a quoted argument,
  * start a comment or expand a variable: no quotes, no `#`, no backslash
  * (except in a path-rewrite regex, printed in single quotes), no control
- * characters.
+ * characters. Header values are the exception: they are read with HAProxy's
+ * quoting (header-values.ts) and the emitter escapes what they hold.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseHeaderValue } from './header-values.ts';
+import { type SampleDirection, sampleExpressionProblem } from './sample-expressions.ts';
 
 const codes = (allowed: readonly number[], what: string) =>
   z
@@ -62,9 +65,6 @@ export const headerName = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a header name such as X-Real-IP');
 
-/** Printable ASCII without quotes, backslash or `#`. */
-const SAFE_TEXT = /^[\x20-\x21\x24-\x26\x28-\x5b\x5d-\x7e]*$/;
-
 /** A multi-line value as its non-blank, trimmed lines (CR and NUL refused). */
 const lines = z
   .string()
@@ -76,25 +76,32 @@ const lines = z
       .filter((l) => l !== ''),
   );
 
-/** `Name value` lines, one header each (blank lines ignored). */
-export const headerLines = lines.pipe(
-  z
-    .array(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s+\S/, 'each line must be a header name, a space and a value')
-        .refine(
-          (l) => SAFE_TEXT.test(l),
-          'header values must be printable ASCII without quotes, backslash or "#"',
-        )
-        .transform((l) => {
-          const [name = '', ...rest] = l.split(/\s+/);
-          return { name, value: rest.join(' ') };
-        }),
-    )
-    .min(1, 'must hold at least one "Name value" line')
-    .max(32, 'at most 32 headers'),
-);
+/**
+ * `Name value` lines, one header each (blank lines ignored); the value is read
+ * as HAProxy reads it (quotes, `%[sample]`, see header-values.ts), with the
+ * samples of `direction`.
+ */
+export const headerLines = (direction: SampleDirection) =>
+  lines.pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\s+\S/,
+            'each line must be a header name, a space and a value',
+          )
+          .transform((l, ctx) => {
+            const name = l.split(/\s/, 1)[0] as string;
+            const value = parseHeaderValue(l.slice(name.length), direction);
+            if (typeof value !== 'string') return { name, value };
+            ctx.addIssue({ code: 'custom', message: `${name}: ${value}` });
+            return z.NEVER;
+          }),
+      )
+      .min(1, 'must hold at least one "Name value" line')
+      .max(32, 'at most 32 headers'),
+  );
 
 /**
  * `path-rewrite`: one value replaces the whole path; `regex replacement`
@@ -242,12 +249,10 @@ export const tableSize = z
 export const captureList = lines.pipe(
   z
     .array(
-      z
-        .string()
-        .regex(
-          /^((req\.)?hdr|cookie|req\.cook|url_param)\([A-Za-z0-9_.-]{1,64}\)$|^(path|url|method|src|query)$/,
-          'each line must be a sample such as hdr(User-Agent), cookie(name), url_param(id), path or src',
-        ),
+      z.string().superRefine((sample, ctx) => {
+        const problem = sampleExpressionProblem(sample, 'request');
+        if (problem) ctx.addIssue({ code: 'custom', message: `${sample}: ${problem}` });
+      }),
     )
     .min(1, 'must name at least one sample')
     .max(16, 'at most 16 samples'),
