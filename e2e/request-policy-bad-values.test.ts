@@ -30,7 +30,7 @@ const KEYS: KeyCase[] = [
   { key: 'ssl-redirect-port', valid: '443', wrongType: 'https', outOfRange: '70000' },
   { key: 'request-redirect', valid: 'other.example', wrongType: 'not a host', outOfRange: 'a.example:99999' },
   { key: 'request-redirect-code', valid: '302', wrongType: 'x', outOfRange: '200' },
-  { key: 'path-rewrite', valid: '/fixed', wrongType: 'relative', outOfRange: '(a) /b /c' },
+  { key: 'path-rewrite', valid: '/fixed', wrongType: 'relative', outOfRange: '(a) /b /c', multiLine: true },
   { key: 'set-host', valid: 'a.example', wrongType: 'under_score.example', outOfRange: 'a.example:0' },
   {
     key: 'request-set-header',

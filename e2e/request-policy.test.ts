@@ -85,6 +85,8 @@ describe('request policy keys', () => {
       route('redirects', { 'haproxy.org/request-redirect': 'https://secure.example' }),
       route('whole', { 'haproxy.org/path-rewrite': '/fixed' }),
       route('regex', { 'haproxy.org/path-rewrite': '^/api/(.*) /v2/\\1' }),
+      // The reference docs' multi-line example: rules apply in order.
+      route('rules', { 'haproxy.org/path-rewrite': '/foo/(.*) /\\1\n/bar/(.*) /baz/\\1' }),
       route('sethost', { 'haproxy.com/set-host': 'internal.example:8080' }),
       route('headers', {
         'haproxy.org/request-set-header': 'X-One 1\nX-Two two words\nX-Pct 100% $HOME',
@@ -162,10 +164,16 @@ describe('request policy keys', () => {
     assert.equal(explicit.headers.location, 'https://secure.example/p');
   });
 
-  it('path-rewrite: one value replaces the whole path; regex and replacement rewrite it', async () => {
+  it('path-rewrite: one value replaces the whole path; regex and replacement rewrite it; rules apply in order', async () => {
     assert.equal(echoed(await get('whole.example', '/anything/at/all?q=1')).path, '/fixed?q=1');
     assert.equal(echoed(await get('regex.example', '/api/users/7?x=1')).path, '/v2/users/7?x=1');
     assert.equal(echoed(await get('regex.example', '/other')).path, '/other', 'no match, no change');
+    assert.equal(
+      echoed(await get('rules.example', '/foo/bar/x?q=1')).path,
+      '/baz/x?q=1',
+      'both rules, in order',
+    );
+    assert.equal(echoed(await get('rules.example', '/bar/y')).path, '/baz/y');
   });
 
   it('set-host: the pod sees the Host header set by the annotation', async () => {

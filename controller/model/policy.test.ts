@@ -287,7 +287,7 @@ describe('request policy', () => {
       { name: 'X-One', value: [{ text: '1' }] },
       { name: 'X-Two', value: [{ text: 'two words' }] },
     ]);
-    assert.deepEqual(policy.pathRewrite, { match: '^/api/(.*)', replace: '/\\1' });
+    assert.deepEqual(policy.pathRewrite, [{ match: '^/api/(.*)', replace: '/\\1' }]);
     assert.deepEqual(policy.cors, {
       origins: ['https://a.example', 'https://b.example:8443'],
       methods: 'GET, POST',

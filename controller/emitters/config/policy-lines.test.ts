@@ -30,7 +30,10 @@ const FULL: BackendPolicy = {
   },
   auth: { realm: 'Staff only', userlist: 'auth_default_users', users: [{ name: 'alice', hash: HASH }] },
   requestRedirect: { target: { scheme: undefined, host: 'new.example:8080' }, code: 307 },
-  pathRewrite: { match: '^/api/(.*)', replace: '/v2/\\1' },
+  pathRewrite: [
+    { match: '^/api/(.*)', replace: '/v2/\\1' },
+    { match: '^/v2/old/(.*)', replace: '/v2/new/\\1' },
+  ],
   setHost: 'internal.example',
   requestHeaders: [
     { name: 'X-Discount', value: [{ text: '100% off $HOME' }] },
@@ -74,6 +77,7 @@ describe('policyLines', () => {
       "http-request set-header X-Discount '100%% off $HOME'",
       "http-request set-header X-Client 'ip=%[src] %[req.hdr(host),lower]'",
       "http-request replace-path '^/api/(.*)' '/v2/\\1'",
+      "http-request replace-path '^/v2/old/(.*)' '/v2/new/\\1'",
       "http-response set-header X-Served-By 'edge 1'",
       `http-response set-header Content-Security-Policy 'default-src '\\''self'\\'' "x" #1'`,
       "http-response set-header Access-Control-Allow-Origin '%[var(txn.cors_origin)]' if { var(txn.cors_origin) -m found }",

@@ -142,10 +142,8 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
   for (const { name, value } of policy.requestHeaders ?? [])
     lines.push(`http-request set-header ${name} ${headerValue(value)}`);
-  if (policy.pathRewrite) {
-    const { match, replace } = policy.pathRewrite;
+  for (const { match, replace } of policy.pathRewrite ?? [])
     lines.push(`http-request replace-path ${quote(match)} ${quote(literal(replace))}`);
-  }
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...corsLines.filter((l) => l.startsWith('http-response')));

@@ -71,7 +71,7 @@ const ROUTING_KEYS = {
     schema: pathRewrite.optional(),
     default: undefined,
     description:
-      'Rewrite the path sent to the pods: a single path replaces the whole path; `regex replacement` rewrites with a regular expression (`\\1` is the first group). The query string is kept.',
+      'Rewrite the path sent to the pods: a single path replaces the whole path; `regex replacement` rewrites with a regular expression (`\\1` is the first group). Several rules, one per line, apply in order. The query string is kept.',
   }),
   setHost: defineKey({
     name: 'set-host',

@@ -104,10 +104,10 @@ export const headerLines = (direction: SampleDirection) =>
   );
 
 /**
- * `path-rewrite`: one value replaces the whole path; `regex replacement`
- * rewrites with a regular expression (`\1` refers to a group).
+ * One `path-rewrite` rule: one value replaces the whole path; `regex
+ * replacement` rewrites with a regular expression (`\1` refers to a group).
  */
-export const pathRewrite = z
+const pathRewriteRule = z
   .string()
   .transform((s) => s.trim().split(/[ \t]+/))
   .pipe(
@@ -138,6 +138,11 @@ export const pathRewrite = z
       ? { match: '^.*$', replace: parts[0] as string }
       : { match: parts[0] as string, replace: parts[1] as string },
   );
+
+/** `path-rewrite`: rules one per line, applied in order, each to the path the previous one left. */
+export const pathRewrite = lines.pipe(
+  z.array(pathRewriteRule).min(1, 'must hold at least one rule').max(16, 'at most 16 rules'),
+);
 
 function validAddress(entry: string): boolean {
   const [address = '', prefix, extra] = entry.split('/');
