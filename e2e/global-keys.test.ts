@@ -48,7 +48,8 @@ describe('global and defaults keys', () => {
     await new Promise<void>((r) => syslog.bind(0, '127.0.0.1', () => r()));
     settings = {
       'syslog-server': `address:127.0.0.1, port:${syslog.address().port}, facility:local0, level:info, format:raw`,
-      'log-format': 'hsi-log %ST %HM %HU %Tt \\"%ci\\"',
+      // Quotes for the log line written plain (as in the reference controller's default) and escaped.
+      'log-format': 'hsi-log %ST %HM %HU %Tt "%ci" \\"%ci\\"',
       logasap: 'true',
       dontlognull: 'false',
       'http-connection-mode': 'httpclose',
@@ -75,7 +76,7 @@ describe('global and defaults keys', () => {
       const line = logLines.find((l) => l.includes('/logged'));
       assert.ok(line, `a log line for /logged arrived: ${JSON.stringify(logLines.slice(-3))}`);
       // logasap: the total time is printed with a leading "+", logged before the response ended.
-      assert.match(line, /^hsi-log 200 GET \/logged \+\d+ "127\.0\.0\.1"\s*$/);
+      assert.match(line, /^hsi-log 200 GET \/logged \+\d+ "127\.0\.0\.1" "127\.0\.0\.1"\s*$/);
     }, 3_000);
   });
 

@@ -100,8 +100,9 @@ export const httpConnectionMode = z
 
 /**
  * A log format printed inside double quotes: printable ASCII, no `$` (variable
- * expansion), `#` or `'`, a double quote only as `\"`, a backslash only before
- * `"` or `\`, and every `%[` / `%{` closed.
+ * expansion), `#` or `'`, a backslash only before `"` or `\`, and every `%[` /
+ * `%{` closed. A double quote is a quote in the log line, written `"` (as in
+ * the reference controller's default format) or `\"`; both are printed `\"`.
  */
 export const logFormat = z
   .string()
@@ -110,8 +111,9 @@ export const logFormat = z
   .max(1024, 'must be at most 1024 characters')
   .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII on one line')
   .refine((s) => !/[$#']/.test(s), "must not contain $, # or '")
-  .refine((s) => /^(?:[^"\\]|\\["\\])*$/.test(s), 'quotes must be written \\" and backslashes \\\\')
-  .refine(balancedLogFormat, 'every %[ and %{ must be closed');
+  .refine((s) => /^(?:[^\\]|\\["\\])*$/.test(s), 'a backslash may only escape " or \\')
+  .refine(balancedLogFormat, 'every %[ and %{ must be closed')
+  .transform((s) => s.replace(/\\["\\]|"/g, (m) => (m === '"' ? '\\"' : m)));
 
 function balancedLogFormat(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
