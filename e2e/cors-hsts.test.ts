@@ -41,6 +41,11 @@ describe('CORS and HSTS keys', () => {
           'haproxy.org/cors-allow-credentials': 'true',
           'haproxy.org/cors-max-age': '1h',
         }),
+        // The reference controller's regex form.
+        route('corsregex', {
+          'haproxy.org/cors-enable': 'true',
+          'haproxy.org/cors-allow-origin': '^https://(.+\\.)?(example-1\\.com|example-2\\.com)(:\\d{1,5})?$',
+        }),
         route('corsauth', {
           'haproxy.org/cors-enable': 'true',
           'haproxy.org/auth-type': 'basic-auth',
@@ -112,6 +117,25 @@ describe('CORS and HSTS keys', () => {
     assert.equal(get.pod, 'web-1');
     assert.equal(get.headers['access-control-allow-origin'], undefined);
     assert.equal(get.headers['access-control-allow-credentials'], undefined);
+  });
+
+  it('cors-allow-origin as a regular expression: matching origins are echoed, others get no grant', async () => {
+    for (const origin of ['https://example-1.com', 'https://api.example-2.com:8443']) {
+      const reply = await preflight('corsregex.example', origin);
+      assert.equal(reply.status, 204);
+      assert.equal(reply.headers['access-control-allow-origin'], origin);
+      const get = await request('GET', 'corsregex.example', { origin });
+      assert.equal(get.pod, 'web-1');
+      assert.equal(get.headers['access-control-allow-origin'], origin);
+    }
+    for (const origin of [
+      'https://example-1.com.evil.example',
+      'http://example-1.com',
+      'https://example-3.com',
+    ]) {
+      const reply = await preflight('corsregex.example', origin);
+      assert.equal(reply.headers['access-control-allow-origin'], undefined, origin);
+    }
   });
 
   it('preflights are answered before basic auth; real requests still need credentials', async () => {

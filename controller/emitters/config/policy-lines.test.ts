@@ -50,6 +50,8 @@ const FULL: BackendPolicy = {
   hsts: { maxAge: 600, includeSubdomains: true, preload: true },
 };
 
+const REGEX_ORIGIN = { regex: '^https://(.+\\.)?(a-1\\.example|b\\.example)(:\\d{1,5})?$' };
+
 describe('policyLines', () => {
   it('prints nothing for an empty policy', () => {
     assert.deepEqual(policyLines({}), []);
@@ -101,6 +103,16 @@ describe('policyLines', () => {
     ]);
   });
 
+  it('matches a regular-expression origin with -m reg, quoted', () => {
+    const lines = policyLines({
+      cors: { origins: REGEX_ORIGIN, methods: '*', headers: '*', credentials: false, maxAge: 5 },
+    });
+    assert.equal(
+      lines[0],
+      "http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) -m reg -i '^https://(.+\\.)?(a-1\\.example|b\\.example)(:\\d{1,5})?$' }",
+    );
+  });
+
   it('refuses a value it cannot quote, should one slip past the schemas', () => {
     assert.throws(
       () => policyLines({ responseHeaders: [{ name: 'X-A', value: [{ text: 'a\nb' }] }] }),
@@ -149,6 +161,11 @@ describe('policyLines', () => {
         '  default_backend b',
         'backend b',
         ...policyLines(FULL).map((l) => `  ${l}`),
+        '  server s 127.0.0.1:1',
+        'backend regex',
+        ...policyLines({
+          cors: { ...(FULL.cors as NonNullable<BackendPolicy['cors']>), origins: REGEX_ORIGIN },
+        }).map((l) => `  ${l}`),
         '  server s 127.0.0.1:1',
         '',
       ].join('\n');

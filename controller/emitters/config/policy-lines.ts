@@ -72,10 +72,13 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
       ...credentials,
     ];
   }
-  // A list of origins: the request's Origin is echoed back when it is one of them.
+  // A list or a regular expression: the request's Origin is echoed back when it matches.
   const origin = quote('%[var(txn.cors_origin)]');
+  const allowed = Array.isArray(policy.origins)
+    ? `-m str -i ${policy.origins.join(' ')}`
+    : `-m reg -i ${quote(policy.origins.regex)}`;
   return [
-    `http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) -m str -i ${policy.origins.join(' ')} }`,
+    `http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) ${allowed} }`,
     `http-request return status 204 hdr Access-Control-Allow-Origin ${origin} hdr Vary Origin ${common} if ${PREFLIGHT} { var(txn.cors_origin) -m found }`,
     `http-request return status 204 hdr Vary Origin if ${PREFLIGHT}`,
     `http-response set-header Access-Control-Allow-Origin ${origin} if { var(txn.cors_origin) -m found }`,

@@ -214,7 +214,7 @@ const CORS_KEYS = {
     schema: originList,
     default: '*',
     description:
-      'Allowed origins: `*`, or origins such as https://app.example.com separated by commas or spaces (the matching Origin is echoed back).',
+      'Allowed origins: `*`; origins such as https://app.example.com separated by commas or spaces; or a regular expression starting with `^` that the Origin must match, e.g. `^https://(.+\\.)?example\\.com$`. A matching Origin is echoed back.',
   }),
   corsAllowMethods: defineKey({
     name: 'cors-allow-methods',

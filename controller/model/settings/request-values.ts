@@ -194,7 +194,8 @@ export const realm = z
   .regex(/^[A-Za-z0-9 ._:/()@,-]{1,64}$/, 'must be 1-64 letters, digits, spaces or ._:/()@,-');
 
 /** `*`, or allowed origins (`https://app.example.com`) separated by commas or spaces. */
-export const originList = oneLine
+const originNames = z
+  .string()
   .transform((s) =>
     s
       .trim()
@@ -215,7 +216,39 @@ export const originList = oneLine
       .min(1)
       .max(64),
   )
-  .transform((origins) => (origins.includes('*') ? '*' : origins));
+  .transform((origins) => (origins.includes('*') ? ('*' as const) : origins));
+
+/**
+ * A regular expression the Origin must match, as the reference controller
+ * takes it (e.g. `^https://(.+\.)?example\.com(:\d{1,5})?$`). It must start
+ * with `^`, and is limited to the syntax JavaScript and PCRE read alike, so
+ * that what passes here also loads in HAProxy.
+ */
+const originRegex = z
+  .string()
+  .trim()
+  .max(512, 'must be at most 512 characters')
+  .regex(
+    /^\^(?:[A-Za-z0-9^$.*+?()[\]{}|:/,_-]|\\[.dDwWsS/-])*$/,
+    'a regular expression origin may only use letters, digits, ^$.*+?()[]{}|:/,_- and \\. \\d \\w \\s \\/ \\-',
+  )
+  .refine((r) => {
+    try {
+      new RegExp(r);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression')
+  .transform((regex) => ({ regex }));
+
+/** cors-allow-origin: `*`, a list of origins, or (starting with `^`) a regular expression. */
+export const originList = oneLine.transform((s, ctx) => {
+  const parsed = s.trim().startsWith('^') ? originRegex.safeParse(s) : originNames.safeParse(s);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+});
 
 /** `*`, or HTTP method / header names separated by commas or spaces; printed as `A, B, C`. */
 export const tokenList = oneLine
