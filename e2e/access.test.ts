@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
 import { type HttpReply, httpGet } from './harness/http.ts';
-import { endpointSlice, hostRoute, service } from './harness/objects.ts';
+import { hostRoute, onePodService } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -34,8 +34,7 @@ describe('access keys', () => {
     pods = await startPods('web', 1);
     controller = await TestController.create({
       'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
+        ...onePodService('web', pods),
         {
           apiVersion: 'v1',
           kind: 'Secret',

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
 import { type HttpReply, httpGet } from './harness/http.ts';
-import { endpointSlice, hostRoute, service } from './harness/objects.ts';
+import { hostRoute, onePodService } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -26,10 +26,7 @@ describe('CORS and HSTS keys', () => {
   before(async () => {
     pods = await startPods('web', 1);
     controller = await TestController.create({
-      'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
-      ],
+      'web.yaml': [...onePodService('web', pods)],
       'ingresses.yaml': [
         route('plain', {}),
         route('cors', { 'haproxy.org/cors-enable': 'true' }),

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { configMap, endpointSlice, hostRoute, service } from './harness/objects.ts';
+import { configMap, hostRoute, onePodService } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -41,10 +41,7 @@ describe('request capture keys', () => {
           'syslog-server': `address:127.0.0.1, port:${syslog.address().port}, facility:local0, level:info, format:raw`,
         }),
       ],
-      'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
-      ],
+      'web.yaml': [...onePodService('web', pods)],
       'ingresses.yaml': [
         route('plain', {}),
         // The reference docs' advice: req.fhdr keeps a User-Agent with commas whole; a converter after it.

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { configMap, endpointSlice, hostRoute, service } from './harness/objects.ts';
+import { configMap, hostRoute, onePodService } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -118,10 +118,7 @@ describe('request policy: bad values', () => {
   before(async () => {
     pods = await startPods('web', 1);
     controller = await TestController.create({
-      'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
-      ],
+      'web.yaml': [...onePodService('web', pods)],
       'good.yaml': [route('good', { 'haproxy.org/response-set-header': 'X-Good yes' })],
     });
     await controller.start();

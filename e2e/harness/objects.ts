@@ -122,6 +122,16 @@ export const ingressClass = (
   spec: { controller },
 });
 
+/** Service `name` on port 80 whose one endpoint is the first of `pods`, named after that pod. */
+export function onePodService(name: string, pods: { addresses: string[]; names: string[]; port: number }) {
+  return [
+    service(name, [{ port: 80 }]),
+    endpointSlice(name, { port: pods.port }, [
+      { address: pods.addresses[0] as string, name: pods.names[0] as string },
+    ]),
+  ];
+}
+
 /** An Ingress `name` that sends every path of host `<name>.example` to port 80 of `service`. */
 export function hostRoute(name: string, annotations: Record<string, string> = {}, service = 'web') {
   return ingress(
