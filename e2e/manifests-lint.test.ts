@@ -260,7 +260,8 @@ describe('install manifests', () => {
     }
   });
 
-  it('grants exactly the API access the controller needs: reads, Ingress status, Events, its Lease', () => {
+  it('grants exactly the API access the controller needs: reads, Ingress and Gateway API status, Events, its Lease', () => {
+    const GATEWAY_KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants'];
     const grants = (kind: string) =>
       RoleObj.parse(only(kind))
         .rules.flatMap((rule) =>
@@ -286,6 +287,12 @@ describe('install manifests', () => {
         ...read('networking.k8s.io', ['ingresses', 'ingressclasses']),
         'networking.k8s.io ingresses/status update',
         'networking.k8s.io ingresses/status patch',
+        ...read('core', ['namespaces']),
+        ...read('gateway.networking.k8s.io', GATEWAY_KINDS),
+        ...GATEWAY_KINDS.filter((r) => r !== 'referencegrants').flatMap((r) => [
+          `gateway.networking.k8s.io ${r}/status update`,
+          `gateway.networking.k8s.io ${r}/status patch`,
+        ]),
         'core events get',
         'core events create',
         'core events patch',
