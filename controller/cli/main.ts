@@ -30,6 +30,7 @@ import { KubernetesSource } from '../sources/kubernetes/kubernetes-source.ts';
 import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
 import { Store } from '../store/store.ts';
+import { VERSION } from '../version.ts';
 import { helpText, type Options, parseOptions, UsageError } from './options.ts';
 
 const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
@@ -231,6 +232,10 @@ async function main(): Promise<void> {
   }
   if (options.help) {
     process.stdout.write(helpText());
+    return;
+  }
+  if (options.version) {
+    process.stdout.write(`${VERSION}\n`);
     return;
   }
   let stop: () => Promise<void>;

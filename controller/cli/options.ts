@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../log.ts';
+import { duration } from '../model/settings/values.ts';
 
 const nsName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME');
 const namespaceList = z
@@ -23,6 +24,27 @@ const namespaceList = z
   )
   .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be namespace names')));
 const port = z.coerce.number().int().min(1).max(65535);
+const UNIT_MS = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** The largest unit that writes a time exactly: 15000 → `15s`, 600000 → `10m`. */
+const formatMs = (ms: number): string => {
+  const units = Object.entries(UNIT_MS).filter(([, size]) => size >= 1 && ms % size === 0);
+  const [unit, size] = units.at(-1) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+};
+
+/** A time in milliseconds, written as annotations write times (`500ms`, `10s`, `2m`); a bare number is milliseconds. */
+const milliseconds = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  duration
+    .transform((time) => {
+      const [, amount, unit] = /^(\d+)(\D+)$/.exec(time) ?? [];
+      return Math.ceil(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+    })
+    .pipe(
+      z
+        .number()
+        .min(min, `must be at least ${formatMs(min)}`)
+        .max(max, `must be at most ${formatMs(max)}`),
+    );
 const stateDir = join(tmpdir(), 'haproxy-sidecar-ingress');
 
 interface Flag {
@@ -96,20 +118,20 @@ export const FLAGS = {
   },
   'election-lease-duration': {
     type: 'string',
-    arg: 'MS',
-    schema: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+    arg: 'TIME',
+    schema: milliseconds(1000, 600_000).default(15_000),
     help: "How long a leader's Lease lasts without renewal; a standby takes over after it.",
   },
   'watch-timeout': {
     type: 'string',
-    arg: 'MS',
-    schema: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    arg: 'TIME',
+    schema: milliseconds(1000, 3_600_000).default(60_000),
     help: 'Cluster mode: length of each API watch. A watch silent past its end is taken for a dead connection and rebuilt.',
   },
   'resync-period': {
     type: 'string',
-    arg: 'MS',
-    schema: z.coerce.number().int().min(1000).default(600_000),
+    arg: 'TIME',
+    schema: milliseconds(1000).default(600_000),
     help: 'Cluster mode: full relist of every watched collection, as a safety net behind the watches.',
   },
   configmap: {
@@ -212,14 +234,14 @@ export const FLAGS = {
   },
   'sync-debounce': {
     type: 'string',
-    arg: 'MS',
-    schema: z.coerce.number().int().min(0).max(10_000).default(15),
+    arg: 'TIME',
+    schema: milliseconds(0, 10_000).default(15),
     help: 'Quiet time that ends a burst of changes before reconciling.',
   },
   'stop-timeout': {
     type: 'string',
-    arg: 'MS',
-    schema: z.coerce.number().int().min(0).default(10_000),
+    arg: 'TIME',
+    schema: milliseconds(0).default(10_000),
     help: 'How long HAProxy may drain connections on shutdown.',
   },
   log: {
@@ -229,6 +251,7 @@ export const FLAGS = {
     help: `Log level: ${LOG_LEVELS.join(', ')}.`,
   },
   help: { type: 'boolean', schema: z.boolean().default(false), help: 'Print this help.' },
+  version: { type: 'boolean', schema: z.boolean().default(false), help: 'Print the version and exit.' },
 } satisfies Record<string, Flag>;
 
 export type Options = { [K in keyof typeof FLAGS]: z.infer<(typeof FLAGS)[K]['schema']> };
@@ -264,7 +287,7 @@ export function helpText(): string {
       parsed.data !== undefined &&
       parsed.data !== false &&
       !(Array.isArray(parsed.data) && parsed.data.length === 0)
-        ? ` (default: ${String(parsed.data).replace(tmpdir(), '$TMPDIR')})`
+        ? ` (default: ${flag.arg === 'TIME' ? formatMs(Number(parsed.data)) : String(parsed.data).replace(tmpdir(), '$TMPDIR')})`
         : '';
     return `${left.padEnd(36)} ${flag.help}${def}`;
   });
@@ -274,7 +297,7 @@ export function helpText(): string {
     'Kubernetes ingress controller that runs next to HAProxy: renders haproxy.cfg,',
     'reloads only when the structure changes, and applies pod churn over the Runtime API.',
     '',
-    'Flags:',
+    'Flags (TIME: a number with a unit, 500ms, 10s, 2m, 1h; a bare number is milliseconds):',
     ...rows,
     '',
   ].join('\n');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { annotationsDoc, flagsDoc } from './reference-docs.ts';
+import { annotationsDoc, flagsDoc, metricsDoc } from './reference-docs.ts';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -11,4 +11,10 @@ it('docs/flags.md matches --help (run `npm run docs` after changing flags)', () 
 
 it('docs/annotations.md matches the settings registry (run `npm run docs` after changing keys)', () => {
   assert.equal(doc('annotations.md'), annotationsDoc());
+});
+
+it('docs/metrics.md lists every controller metric (run `npm run docs` after changing metrics)', { // The standard process metrics differ by platform; the page shows Linux's, where the controller runs.
+  skip: process.platform !== 'linux' && 'the page lists the metrics of Linux',
+}, () => {
+  assert.equal(doc('metrics.md'), metricsDoc());
 });
