@@ -17,6 +17,7 @@ import { Applier } from '../emitters/applier.ts';
 import { ClusterReporter } from '../emitters/cluster/cluster-reporter.ts';
 import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
 import { ConfigWriter } from '../emitters/config/writer.ts';
+import { type RoundTrip, roundTripChannel } from '../haproxy/cli-socket.ts';
 import { MasterCli } from '../haproxy/master-cli.ts';
 import { MasterWatch } from '../haproxy/master-watch.ts';
 import { HAProxyProcess } from '../haproxy/process.ts';
@@ -67,6 +68,11 @@ export async function run(options: Options): Promise<() => Promise<void>> {
   const source: Source = cluster?.source ?? new ManifestsSource(manifestsDir ?? '', log);
   const masterSocket = options['haproxy-master-socket'] ?? join(runtimeDir, 'master.sock');
   const statsSocket = join(runtimeDir, 'haproxy.sock');
+  const observeRoundTrip = (message: unknown) => {
+    const trip = message as RoundTrip;
+    if (trip.socket === statsSocket) metrics.runtimeRoundTrip.observe(trip.seconds);
+  };
+  roundTripChannel.subscribe(observeRoundTrip);
   const haproxy = options['haproxy-master-socket']
     ? undefined
     : new HAProxyProcess(
@@ -149,6 +155,7 @@ export async function run(options: Options): Promise<() => Promise<void>> {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
+    roundTripChannel.unsubscribe(observeRoundTrip);
     log.info('stopped');
     log.flush();
   };

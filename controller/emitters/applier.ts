@@ -116,7 +116,7 @@ export class Applier {
       await process.start();
       outcome = 'start';
     } else {
-      await this.#deps.master.reload();
+      await metrics.reloadDuration.time(() => this.#deps.master.reload());
       metrics.reloads.inc(1, { reason: reasonLabel(reason) });
       outcome = 'reload';
     }

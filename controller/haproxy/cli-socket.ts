@@ -3,7 +3,16 @@
  * Commands are pipelined in interactive mode on a single connection, and the
  * output is split per command on the prompt HAProxy prints after each one.
  */
+import { channel } from 'node:diagnostics_channel';
 import { connect } from 'node:net';
+
+/** Published after every `runCommands` round trip: `{ socket, seconds }` (the controller's metrics listen). */
+export const roundTripChannel = channel('haproxy-sidecar-ingress:cli-round-trip');
+
+export interface RoundTrip {
+  socket: string;
+  seconds: number;
+}
 
 export class CliError extends Error {
   readonly socket: string;
@@ -69,7 +78,12 @@ export async function runCommands(
   timeoutMs = 10_000,
 ): Promise<string[]> {
   const encoded = commands.map((c) => encode(socketPath, c));
+  const started = performance.now();
   const output = await exchange(socketPath, `prompt\n${encoded.join('\n')}\nquit\n`, timeoutMs);
+  roundTripChannel.publish({
+    socket: socketPath,
+    seconds: (performance.now() - started) / 1000,
+  } satisfies RoundTrip);
   // "\n> " follows the prompt toggle and every command; outputs sit between them. While a
   // payload is read, HAProxy prints a "+ " continuation prompt per line: dropped here.
   const parts = output.split(/\n(?:[\w[\]()]*)> /);

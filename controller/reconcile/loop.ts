@@ -12,6 +12,7 @@ import { buildModel, type ModelOptions } from '../model/build.ts';
 import type { DesiredState } from '../model/types.ts';
 import { formatProblem } from '../store/problems.ts';
 import type { Snapshot, Store } from '../store/store.ts';
+import { PendingChanges } from './pending-changes.ts';
 
 export interface LoopOptions {
   /** Quiet time that ends a burst of changes. */
@@ -36,6 +37,7 @@ export class ReconcileLoop {
   #stopped = false;
   #served = false;
   #reportedProblems = new Set<string>();
+  readonly #changes: PendingChanges;
 
   constructor(
     store: Store,
@@ -49,6 +51,7 @@ export class ReconcileLoop {
     this.#model = model;
     this.#applier = applier;
     this.#metrics = metrics;
+    this.#changes = new PendingChanges(metrics.changeToServed);
     this.#log = log.child({ component: 'reconcile' });
     this.#timing = timing;
   }
@@ -59,6 +62,7 @@ export class ReconcileLoop {
   }
 
   start(): void {
+    this.#store.on('change', () => this.#changes.mark());
     this.#store.on('change', () => this.markDirty());
     this.markDirty(0);
   }
@@ -102,6 +106,7 @@ export class ReconcileLoop {
 
   async #pass(): Promise<void> {
     const started = performance.now();
+    const changes = this.#changes.take();
     try {
       const snapshot = this.#store.snapshot();
       const state = buildModel(snapshot, this.#model);
@@ -117,6 +122,7 @@ export class ReconcileLoop {
       this.#metrics.endpoints.set(ready, { state: 'ready' });
       this.#metrics.endpoints.set(draining, { state: 'drain' });
       const outcome = await this.#applier.apply(state);
+      this.#changes.served(changes, outcome);
       this.#metrics.reconciles.inc(1, { outcome });
       this.#failures = 0;
       this.#served = true;
@@ -134,9 +140,11 @@ export class ReconcileLoop {
       }
       const retryMs = Math.min(30_000, 200 * 2 ** Math.min(this.#failures, 8));
       this.#log.error({ err: error, retryMs }, 'reconcile failed; retrying');
+      this.#changes.putBack(changes);
       this.#retry(retryMs);
     } finally {
       this.#metrics.reconcileSeconds.set((performance.now() - started) / 1000);
+      this.#metrics.reconcileDuration.observe((performance.now() - started) / 1000);
     }
   }
 
