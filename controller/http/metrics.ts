@@ -84,6 +84,7 @@ export class Metrics {
   readonly reloads: Counter<'reason'>;
   readonly runtimeCommands: Counter;
   readonly validationFailures: Counter;
+  readonly reloadFailures: Counter;
   readonly reconciles: Counter<'outcome'>;
   readonly reconcileSeconds: Gauge;
   readonly reconcileDuration: Histogram;
@@ -123,6 +124,11 @@ export class Metrics {
       r,
       'haproxy_sidecar_config_rejected_total',
       'Candidate configs that failed haproxy -c and were not loaded.',
+    );
+    this.reloadFailures = new Counter(
+      r,
+      'haproxy_sidecar_reload_failures_total',
+      'Configs that passed haproxy -c but HAProxy refused to load; the last good config kept serving.',
     );
     this.reconciles = new Counter(r, 'haproxy_sidecar_reconciles_total', 'Reconcile passes, by outcome.', [
       'outcome',
