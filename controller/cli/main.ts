@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 /**
  * haproxy-sidecar-ingress: wires sources → store → model → emitters, serves the
  * controller endpoints, and runs (or drives) HAProxy until told to stop.
  */
-import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiClient, loadKubeConfig } from '../cluster/api-client.ts';
 import { LeaderElector } from '../cluster/leader-election.ts';
-import { startDemoPods } from '../demo/demo-pods.ts';
+import { DemoPods } from '../demo/demo-pods.ts';
 import { Applier } from '../emitters/applier.ts';
 import { ClusterReporter } from '../emitters/cluster/cluster-reporter.ts';
 import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
@@ -36,9 +35,18 @@ import { helpText, type Options, parseOptions, UsageError } from './options.ts';
 
 const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
 
-export async function run(options: Options): Promise<() => Promise<void>> {
+/**
+ * Starts the controller; resolves to the function that stops it. `onFatal` is told of an
+ * error the controller cannot work past (HAProxy cannot start: a port in use).
+ */
+export async function run(
+  options: Options,
+  onFatal: (error: Error) => void = () => {},
+): Promise<() => Promise<void>> {
   const log = createLogger(options.log);
   const manifestsDir = options.manifests ?? (options.demo ? DEMO_MANIFESTS : undefined);
+  if (options.manifests && !(await isDirectory(options.manifests)))
+    throw new UsageError(`--manifests ${options.manifests}: no such directory`);
   const modelOptions = {
     configMap: options.configmap,
     ingressClass: options['ingress.class'],
@@ -113,6 +121,7 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     loop.markDirty(0);
   };
   haproxy?.on('restarted', resync);
+  haproxy?.on('failed', onFatal);
   const masterWatch = haproxy ? undefined : new MasterWatch(new MasterCli(masterSocket));
   masterWatch?.on('replaced', (pid) => {
     log.warn({ pid }, 'the HAProxy container was restarted; applying the full state again');
@@ -134,8 +143,8 @@ export async function run(options: Options): Promise<() => Promise<void>> {
 
   cluster?.elector.start();
   await source.start(store);
-  let demoPods: Server[] = [];
-  if (options.demo) demoPods = await startDemoPods(store);
+  const demoPods = options.demo ? new DemoPods(store, log) : undefined;
+  await demoPods?.start();
   loop.start();
   log.info(
     { source: manifestsDir ?? cluster?.client.server.origin, configDir, runtimeDir },
@@ -151,10 +160,9 @@ export async function run(options: Options): Promise<() => Promise<void>> {
     await cluster?.elector.stop();
     cluster?.client.close();
     await haproxy?.stop();
-    for (const server of [http, ...demoPods]) {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    await demoPods?.stop();
+    http.closeAllConnections();
+    await new Promise((r) => http.close(r));
     roundTripChannel.unsubscribe(observeRoundTrip);
     log.info('stopped');
     log.flush();
@@ -220,6 +228,12 @@ function connectToCluster(options: Options, model: ModelOptions, metrics: Metric
   return { client, source, elector, reporter, describe };
 }
 
+const isDirectory = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
 /** Whether this host can listen on an IPv6 address at all (containers often cannot). */
 function canListenOn(address: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -246,27 +260,32 @@ async function main(): Promise<void> {
     return;
   }
   let stop: () => Promise<void>;
+  let stopping = false;
+  const shutdown = (reason: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    stop().then(
+      () => process.exit(code),
+      (error) => {
+        process.stderr.write(`shutdown after ${reason} failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
   try {
-    stop = await run(options);
+    stop = await run(options, (error) => {
+      process.stderr.write(`haproxy-sidecar-ingress: ${error.message}\n`);
+      shutdown(error.message, 1);
+    });
   } catch (error) {
     process.stderr.write(`haproxy-sidecar-ingress: ${(error as Error).message}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   }
   if (options.demo) printDemoHelp(options);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    stop().then(
-      () => process.exit(0),
-      (error) => {
-        process.stderr.write(`shutdown after ${signal} failed: ${(error as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // The terminal closed: HAProxy, in its own process group, would not hear of it.
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
 }
 
 function printDemoHelp(options: Options): void {

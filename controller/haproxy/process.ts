@@ -3,12 +3,26 @@
  * first complete config exists, restarted (with backoff) if it dies, stopped
  * gracefully on shutdown. In sidecar mode HAProxy belongs to another
  * container and this class is not used.
+ *
+ * HAProxy runs in its own process group, so that a terminal's Ctrl-C (SIGINT to
+ * the foreground group) reaches only the controller, which soft-stops HAProxy;
+ * a SIGINT straight to HAProxy would stop it at once and drop in-flight requests.
  */
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from 'pino';
 import { MasterCli } from './master-cli.ts';
+import { HAProxyOutput } from './output.ts';
+
+/** HAProxy exited before it served; its [ALERT] lines say why (a port in use, a permission). */
+export class HAProxyStartError extends Error {
+  readonly alerts: string[];
+  constructor(reason: string, alerts: string[]) {
+    super(`HAProxy could not start: ${alerts.length ? alerts.join('; ') : reason}`);
+    this.alerts = alerts;
+  }
+}
 
 export interface HAProxyProcessOptions {
   bin: string;
@@ -18,12 +32,19 @@ export interface HAProxyProcessOptions {
   stopTimeoutMs: number;
 }
 
-export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefined]; restarted: [] }> {
+export class HAProxyProcess extends EventEmitter<{
+  exit: [code: number | undefined];
+  restarted: [];
+  /** The first start failed: nothing was served yet, and trying the same start again cannot help. */
+  failed: [error: HAProxyStartError];
+}> {
   readonly #options: HAProxyProcessOptions;
   readonly #log: Logger;
   #child: ResultPromise | undefined;
   #stopping = false;
   #restarts = 0;
+  #everStarted = false;
+  readonly #output = new HAProxyOutput();
   /** Set once HAProxy has come up; only then does an exit mean "restart it". */
   #started = false;
 
@@ -46,25 +67,25 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
       reject: false,
       stdin: 'ignore',
       buffer: false,
-      // HAProxy must not outlive us if we are killed without a chance to stop it.
-      cleanup: true,
+      // Its own process group (see above); execa's cleanup does not cover detached children.
+      detached: true,
+      cleanup: false,
     });
     this.#child = child;
+    // HAProxy must not outlive us if we exit without stopping it (a crash): 'exit' handlers still run.
+    const killOnExit = () => child.kill('SIGTERM');
+    process.once('exit', killOnExit);
+    this.#output.takeAlerts();
     const forward = (level: 'info' | 'warn') => (line: unknown) => {
       const text = String(line).trim();
       if (text) this.#log[/\[(ALERT|WARNING)\]/.test(text) ? 'warn' : level]({ haproxy: text }, 'haproxy');
     };
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
-    for (const stream of [child.stdout, child.stderr]) {
-      let rest = '';
-      stream?.on('data', (chunk: string) => {
-        const lines = (rest + chunk).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) forward('info')(line);
-      });
-    }
+    this.#output.attach(child.stdout, 'stdout', forward('info'));
+    this.#output.attach(child.stderr, 'stderr', forward('info'));
     void child.then((result) => {
+      process.off('exit', killOnExit);
       if (this.#child !== child) return;
       this.#child = undefined;
       const code = typeof result.exitCode === 'number' ? result.exitCode : undefined;
@@ -77,9 +98,13 @@ export class HAProxyProcess extends EventEmitter<{ exit: [code: number | undefin
     } catch (error) {
       if (this.#child === child) this.#child = undefined;
       child.kill('SIGKILL');
-      throw error;
+      await child;
+      const failure = new HAProxyStartError((error as Error).message, this.#output.takeAlerts());
+      if (!this.#everStarted) this.emit('failed', failure);
+      throw failure;
     }
     this.#started = true;
+    this.#everStarted = true;
   }
 
   async #waitForWorker(timeoutMs = 15_000): Promise<void> {
