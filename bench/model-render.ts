@@ -17,8 +17,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fallbackCertificate } from '../controller/emitters/config/fallback-certificate.ts';
 import { renderFiles } from '../controller/emitters/config/render.ts';
+import { routeMapEntries } from '../controller/emitters/config/route-map.ts';
 import { selfSignedCertificate } from '../controller/emitters/config/self-signed.ts';
-import { buildView, type Listen, MAP_FILES, type Paths } from '../controller/emitters/config/view.ts';
+import { buildView, type Listen, type Paths, ROUTE_MAP } from '../controller/emitters/config/view.ts';
 import { ConfigWriter } from '../controller/emitters/config/writer.ts';
 import { planRuntime } from '../controller/emitters/runtime/diff.ts';
 import { planSlots, type SlotTable } from '../controller/emitters/runtime/slots.ts';
@@ -27,7 +28,8 @@ import { buildModel, type ModelOptions } from '../controller/model/build.ts';
 import type { DesiredState } from '../controller/model/types.ts';
 import { type Parsed, parseObject, Store } from '../controller/store/store.ts';
 
-const HAPROXY_BIN = 'haproxy';
+// `HAPROXY_BIN=$(scripts/install-haproxy-3.0.sh) npm run bench` measures HAProxy 3.0.
+const HAPROXY_BIN = process.env.HAPROXY_BIN || 'haproxy';
 const NAMESPACES = 4;
 const ORIGIN = 'bench';
 
@@ -296,7 +298,7 @@ async function runSize(n: number, cert: { crt: string; key: string }, root: stri
     checks.push(time(() => execFileSync(HAPROXY_BIN, ['-c', '-q', '-f', writer.configPath]))[1]);
   }
   const checkRss = maxRssKiB(HAPROXY_BIN, ['-c', '-q', '-f', writer.configPath]);
-  const mapBytes = Object.values(MAP_FILES).reduce((sum, f) => sum + statSync(join(configDir, f)).size, 0);
+  const mapBytes = statSync(join(configDir, ROUTE_MAP)).size;
 
   // Endpoint-only change: one pod of one Service is replaced (new address).
   const appliedStructure = structureOf(state);
@@ -384,8 +386,8 @@ async function runSize(n: number, cert: { crt: string; key: string }, root: stri
     ['backends (besides the built-in 404)', count(state.backends.length)],
     ['server lines / ready endpoints', `${count(servers)} / ${count(endpoints)}`],
     [
-      'routes: hosts / exact / prefix keys',
-      `${count(state.routes.hosts.length)} / ${count(state.routes.exact.length)} / ${count(state.routes.prefix.length)}`,
+      'routing: vhosts / routes / map entries',
+      `${count(state.routing.vhosts.length)} / ${count(state.routing.routes.length)} / ${count(routeMapEntries(state.routing).length)}`,
     ],
     [
       'TLS certificates / SNI names',

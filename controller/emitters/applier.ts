@@ -1,21 +1,25 @@
 /**
- * Brings HAProxy to the desired state the cheapest safe way: Runtime API
- * commands when only pods or certificates changed, otherwise render → validate → install →
- * reload (or first start). Remembers what HAProxy has applied.
+ * Brings HAProxy to the desired state the cheapest safe way. Runtime first:
+ * pods, certificates and routes change over the Runtime API; only a changed
+ * structure (a backend added or removed, a backend, frontend or global
+ * setting) renders → validates → installs → reloads. Remembers what HAProxy
+ * has applied, and keeps the files on disk identical to it.
  */
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { MasterCli } from '../haproxy/master-cli.ts';
+import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { DesiredState } from '../model/types.ts';
-import { renderFiles } from './config/render.ts';
+import { type RenderedFile, renderFiles } from './config/render.ts';
 import { buildView, type Listen, type Paths } from './config/view.ts';
 import type { ConfigWriter } from './config/writer.ts';
 import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
 import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
-import { planSlots, type SlotTable } from './runtime/slots.ts';
+import { type MapFiles, mapFilesOf, planMaps } from './runtime/maps.ts';
+import { excessSlots, planSlots, type SlotTable } from './runtime/slots.ts';
 import { describeChange, structureOf } from './structure.ts';
 
 export interface ApplierDeps {
@@ -30,14 +34,32 @@ export interface ApplierDeps {
   fallbackPem: string;
   metrics: Metrics;
   log: Logger;
+  /** How long to wait before trying again to delete servers that still had connections. */
+  sweepDelayMs?: number;
 }
 
 export type ApplyOutcome = 'unchanged' | 'runtime' | 'reload' | 'start';
+
+/** A config that passed `haproxy -c` but HAProxy refused to load; the last good config keeps serving. */
+export class ConfigLoadError extends Error {
+  readonly reason: string;
+  /** HAProxy's own lines about the failure, where they could be read. */
+  readonly output: string;
+  /** True when this exact config was refused before and was not tried again. */
+  readonly repeated: boolean;
+  constructor(reason: string, output: string, repeated: boolean) {
+    super(`HAProxy could not load the new config (${reason})`);
+    this.reason = reason;
+    this.output = output;
+    this.repeated = repeated;
+  }
+}
 
 interface Applied {
   state: DesiredState;
   structure: string;
   slots: SlotTable;
+  maps: MapFiles;
 }
 
 export class Applier {
@@ -45,6 +67,11 @@ export class Applier {
   #applied: Applied | undefined;
   /** Files written beside a Runtime API update since the last install. */
   readonly #runtimeFiles = new Set<string>();
+  /** Digest of the last config HAProxy refused to load, with what it said. */
+  #refused: { digest: string; output: string } | undefined;
+  /** Applies and sweeps run one at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: ApplierDeps) {
     this.#deps = deps;
@@ -55,52 +82,83 @@ export class Applier {
     this.#applied = undefined;
   }
 
-  async apply(state: DesiredState): Promise<ApplyOutcome> {
-    const { metrics, log } = this.#deps;
+  /** Stops the deletion sweep; an apply under way still finishes. */
+  close(): void {
+    clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+  }
+
+  apply(state: DesiredState): Promise<ApplyOutcome> {
+    const run = this.#queue.then(() => this.#apply(state));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(state: DesiredState): Promise<ApplyOutcome> {
+    const { log } = this.#deps;
     const structure = structureOf(state);
     const applied = this.#applied;
     let reason: string;
     if (applied && applied.structure === structure) {
-      const plan = planRuntime(applied.slots, state.backends);
-      if (plan.kind === 'runtime') {
-        const certificates = planCertificates(applied.state.tls, state.tls, this.#deps.paths.configDir);
-        const commands = [...certificates.commands, ...plan.commands];
-        if (commands.length === 0 && certificates.write.length === 0) {
-          this.#applied = { state, structure, slots: plan.slots };
-          return 'unchanged';
-        }
-        try {
-          // Files first: a reload after this point loads the same certificates the worker serves.
-          await replaceFiles(this.#deps.paths.configDir, certificates.write);
-          for (const file of certificates.write) this.#runtimeFiles.add(file.path);
-          const { roundTrips } = await this.#deps.runtime.apply(commands);
-          await removeFiles(this.#deps.paths.configDir, certificates.remove);
-          this.#applied = { state, structure, slots: plan.slots };
-          metrics.runtimeCommands.inc(commands.length);
-          log.info(
-            {
-              commands: commands.length,
-              certificateCommands: certificates.commands.length,
-              roundTrips,
-            },
-            certificates.commands.length
-              ? 'applied certificate and endpoint changes over the Runtime API'
-              : 'applied endpoint changes over the Runtime API',
-          );
-          return 'runtime';
-        } catch (error) {
-          reason = 'Runtime API change failed';
-          // The error names the command line only; certificate payloads are never logged.
-          log.warn({ err: error }, 'Runtime API change failed; reloading instead');
-        }
-      } else reason = plan.reason;
+      const outcome = await this.#applyAtRunTime(applied, state, structure).catch((error: unknown) => {
+        // The error names the command line only; certificate payloads are never logged.
+        log.warn({ err: error }, 'Runtime API change failed; reloading instead');
+        return undefined;
+      });
+      if (typeof outcome === 'string') return outcome;
+      reason = outcome === undefined ? 'Runtime API change failed' : outcome.reload;
     } else reason = describeChange(applied?.state, state);
+    return this.#reload(state, structure, reason);
+  }
 
+  /** The Runtime API path, or the reason it cannot take this change. */
+  async #applyAtRunTime(
+    applied: Applied,
+    state: DesiredState,
+    structure: string,
+  ): Promise<ApplyOutcome | { reload: string }> {
+    const { metrics, log, paths, runtime } = this.#deps;
+    const servers = planRuntime(applied.slots, state.backends);
+    if (servers.kind === 'reload') return { reload: servers.reason };
+    const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
+    const maps = planMaps(applied.state.routing, applied.maps, state.routing, paths.configDir);
+    const commands = [...certificates.commands, ...servers.commands];
+    if (commands.length === 0 && certificates.write.length === 0 && maps.replace.length === 0) {
+      this.#applied = { state, structure, slots: servers.slots, maps: maps.files };
+      this.#queueDeletions(servers.deletions.length);
+      return 'unchanged';
+    }
+    // Files first: a reload after this point loads the same certificates the worker serves.
+    await replaceFiles(paths.configDir, certificates.write);
+    for (const file of certificates.write) this.#runtimeFiles.add(file.path);
+    const { roundTrips } = await runtime.apply(commands);
+    const mapped = await runtime.replaceMaps(maps.replace);
+    await replaceFiles(paths.configDir, maps.write);
+    await removeFiles(paths.configDir, certificates.remove);
+    this.#applied = { state, structure, slots: servers.slots, maps: maps.files };
+    metrics.runtimeCommands.inc(commands.length + mapped.commands);
+    const changed = [
+      certificates.commands.length > 0 && 'certificates',
+      servers.commands.length > 0 && 'servers',
+      maps.replace.length > 0 && 'routes',
+    ].filter(Boolean);
+    log.info(
+      { commands: commands.length + mapped.commands, roundTrips: roundTrips + mapped.roundTrips, changed },
+      `applied ${changed.join(', ')} over the Runtime API`,
+    );
+    this.#queueDeletions(servers.deletions.length);
+    return 'runtime';
+  }
+
+  async #reload(state: DesiredState, structure: string, reason: string): Promise<ApplyOutcome> {
+    const { metrics, log, master, paths, writer } = this.#deps;
+    const applied = this.#applied;
     const slots: SlotTable = new Map(
       state.backends.map((b) => [b.name, planSlots(b, applied?.slots.get(b.name))]),
     );
-    const { listen, paths, writer, fallbackPem } = this.#deps;
-    const files = renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem);
+    const files = this.#render(state, slots);
+    const digest = digestOf(files);
+    if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
     await writer.install(files);
     // Certificates written over the Runtime API path that this config no longer names.
     const installed = new Set(files.map((f) => f.path));
@@ -116,15 +174,87 @@ export class Applier {
       await process.start();
       outcome = 'start';
     } else {
-      await metrics.reloadDuration.time(() => this.#deps.master.reload());
+      const since = Date.now();
+      try {
+        await metrics.reloadDuration.time(() => master.reload());
+      } catch (error) {
+        if (!(error instanceof ReloadError) || !applied) throw error;
+        // The master's lines reach its stderr, which only a supervising controller reads.
+        if (process) await new Promise((r) => setTimeout(r, 100));
+        error.output ||=
+          process?.alertsSince(since) ||
+          'HAProxy gave no reason here; its own log (the HAProxy container in sidecar mode) has it';
+        // The old worker serves on: put back the files it runs with, so that anything
+        // reading them later (a restarted HAProxy, the next runtime change) agrees with it.
+        await writer.install(this.#render(applied.state, applied.slots));
+        this.#refused = { digest, output: error.output };
+        metrics.reloadFailures.inc();
+        throw new ConfigLoadError(reason, error.output, false);
+      }
       metrics.reloads.inc(1, { reason: reasonLabel(reason) });
       outcome = 'reload';
     }
-    this.#applied = { state, structure, slots };
+    this.#refused = undefined;
+    this.#applied = { state, structure, slots, maps: mapFilesOf(state.routing) };
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');
     return outcome;
   }
+
+  #render(state: DesiredState, slots: SlotTable): RenderedFile[] {
+    const { listen, paths, fallbackPem } = this.#deps;
+    return renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem);
+  }
+
+  /** Servers freed beyond a backend's headroom are deleted once they have drained. */
+  #queueDeletions(count: number): void {
+    if (count === 0 || this.#sweepTimer) return;
+    this.#sweepTimer = setTimeout(() => {
+      this.#queue = this.#queue.then(() => this.#sweep()).catch(() => undefined);
+    }, this.#deps.sweepDelayMs ?? 1000);
+    this.#sweepTimer.unref();
+  }
+
+  async #sweep(): Promise<void> {
+    this.#sweepTimer = undefined;
+    const applied = this.#applied;
+    if (!applied) return;
+    const candidates: string[] = [];
+    for (const backend of applied.state.backends) {
+      const slots = applied.slots.get(backend.name);
+      if (slots)
+        for (const slot of excessSlots(backend, slots)) candidates.push(`${backend.name}/${slot.name}`);
+    }
+    if (candidates.length === 0) return;
+    try {
+      const deleted = await this.#deps.runtime.deleteServers(candidates);
+      if (deleted.size > 0) {
+        const slots: SlotTable = new Map(applied.slots);
+        for (const backend of applied.state.backends) {
+          const list = slots.get(backend.name);
+          if (list?.some((s) => deleted.has(`${backend.name}/${s.name}`)))
+            slots.set(
+              backend.name,
+              list.filter((s) => !deleted.has(`${backend.name}/${s.name}`)),
+            );
+        }
+        // Only if nothing was applied meanwhile (applies and sweeps are queued, so this holds).
+        if (this.#applied === applied) this.#applied = { ...applied, slots };
+        this.#deps.metrics.runtimeCommands.inc(deleted.size);
+        this.#deps.log.info({ servers: deleted.size }, 'deleted drained servers over the Runtime API');
+      }
+      if (deleted.size < candidates.length) this.#queueDeletions(candidates.length - deleted.size);
+    } catch (error) {
+      this.#deps.log.warn({ err: error }, 'deleting drained servers failed; trying again later');
+      this.#queueDeletions(1);
+    }
+  }
 }
+
+const digestOf = (files: readonly RenderedFile[]): string => {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file.path).update('\0').update(file.content).update('\0');
+  return hash.digest('hex');
+};
 
 /** A bounded label set for the metric; the full reason is in the log line. */
 function reasonLabel(reason: string): string {

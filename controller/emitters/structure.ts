@@ -1,16 +1,19 @@
 /**
- * What needs a reload and what does not: the structure of the desired state
- * is everything except which pods sit behind each backend and which
- * certificates are served by SNI (both change over the Runtime API). Which
- * Secret is the default certificate stays structure: the bind line names it.
+ * What needs a reload and what does not. The structure of the desired state
+ * is everything except what the Runtime API changes: which pods sit behind
+ * each backend, which certificates are served by SNI, and the routing (one
+ * map, committed atomically). Which Secret is the default certificate stays
+ * structure (the bind line names it), and so does whether ssl-passthrough is
+ * on (it puts a TCP frontend in front of the HTTPS one).
  */
 import type { DesiredState } from '../model/types.ts';
 
 export function structureOf(state: DesiredState): string {
-  const { problems: _problems, backends, tls, ...rest } = state;
+  const { problems: _problems, backends, tls, routing, ...rest } = state;
   const { certificates: _certificates, defaultCertificate, ...tlsRest } = tls;
   return JSON.stringify({
     ...rest,
+    passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
     backends: backends.map(({ endpoints: _endpoints, ...b }) => b),
   });
@@ -23,8 +26,8 @@ export function describeChange(before: DesiredState | undefined, after: DesiredS
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   if (!same(before.global, after.global) || !same(before.defaults, after.defaults))
     reasons.push('global settings');
-  if (!same(before.routes, after.routes) || before.defaultBackend !== after.defaultBackend)
-    reasons.push('routes');
+  if (before.routing.passthrough.length > 0 !== after.routing.passthrough.length > 0)
+    reasons.push('ssl-passthrough switched');
   const { certificates: _b, defaultCertificate: beforeDefault, ...beforeTls } = before.tls;
   const { certificates: _a, defaultCertificate: afterDefault, ...afterTls } = after.tls;
   if (beforeDefault?.file !== afterDefault?.file) reasons.push('default certificate');
@@ -39,7 +42,7 @@ export function describeChange(before: DesiredState | undefined, after: DesiredS
   const settings = after.backends
     .filter((b) => {
       const old = beforeByName.get(b.name);
-      return old && !same(old.settings, b.settings);
+      return old && !same({ ...old, endpoints: [] }, { ...b, endpoints: [] });
     })
     .map((b) => b.name);
   if (settings.length) reasons.push(`backend settings (${list(settings)})`);

@@ -27,7 +27,10 @@ export function parseShowProc(text: string): ProcessList {
   return list;
 }
 
-export class ReloadError extends Error {}
+export class ReloadError extends Error {
+  /** HAProxy's own lines about the failure, when the caller could read them. */
+  output = '';
+}
 
 export class MasterCli {
   readonly #socket: string;

@@ -47,6 +47,8 @@ export class HAProxyProcess extends EventEmitter<{
   readonly #output = new HAProxyOutput();
   /** Set once HAProxy has come up; only then does an exit mean "restart it". */
   #started = false;
+  /** HAProxy's latest warning and alert lines, newest last: what a failed reload said. */
+  readonly #alerts: { at: number; text: string }[] = [];
 
   constructor(options: HAProxyProcessOptions, log: Logger) {
     super();
@@ -78,7 +80,13 @@ export class HAProxyProcess extends EventEmitter<{
     this.#output.takeAlerts();
     const forward = (level: 'info' | 'warn') => (line: unknown) => {
       const text = String(line).trim();
-      if (text) this.#log[/\[(ALERT|WARNING)\]/.test(text) ? 'warn' : level]({ haproxy: text }, 'haproxy');
+      if (!text) return;
+      const alert = /\[(ALERT|WARNING)\]/.test(text);
+      this.#log[alert ? 'warn' : level]({ haproxy: text }, 'haproxy');
+      if (alert) {
+        this.#alerts.push({ at: Date.now(), text });
+        if (this.#alerts.length > 50) this.#alerts.shift();
+      }
     };
     child.stdout?.setEncoding('utf8');
     child.stderr?.setEncoding('utf8');
@@ -138,6 +146,14 @@ export class HAProxyProcess extends EventEmitter<{
       this.#log.error({ err: error }, 'HAProxy restart failed');
       if (!this.#child && !this.#stopping) void this.#restart(undefined, undefined);
     }
+  }
+
+  /** The warning and alert lines HAProxy printed since `since` (a Date.now() value). */
+  alertsSince(since: number): string {
+    return this.#alerts
+      .filter((a) => a.at >= since)
+      .map((a) => a.text)
+      .join('\n');
   }
 
   /**

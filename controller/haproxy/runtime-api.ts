@@ -20,6 +20,8 @@ const SUCCESS = [
   /^IP changed from/,
   /^no need to change/,
   /^port changed from/,
+  // HAProxy 3.0's answer to an address and port that are already set (2.6: "no need to change").
+  /^nothing changed$/,
   /^New server registered\.?$/,
   // Certificate transactions and crt-list updates (`new`/`set`/`commit`/`del ssl cert`, `add`/`del ssl crt-list`).
   /^New empty certificate store '[^']+'!$/,
@@ -37,6 +39,34 @@ const isSuccess = (answer: string): boolean => {
   if (/^(Committing|Inserting) /.test(text) && !text.endsWith('Success!')) return false;
   return text.split('\n').every((line) => SUCCESS.some((re) => re.test(line.trim())));
 };
+
+/** Payload bytes per `add map` command: the whole command must fit HAProxy's 16 KiB CLI buffer. */
+const MAP_PAYLOAD_BYTES = 12_000;
+
+/** A map's new content, keyed by the file name haproxy.cfg loads it from. */
+export interface MapReplacement {
+  file: string;
+  /** `key value` lines, without a trailing newline on the last one. */
+  lines: readonly string[];
+}
+
+/** One map's lines split into `add map` payloads that fit the CLI buffer. */
+function mapPayloads(lines: readonly string[]): string[] {
+  const payloads: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (size + line.length + 1 > MAP_PAYLOAD_BYTES && current.length > 0) {
+      payloads.push(current.join('\n'));
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += line.length + 1;
+  }
+  if (current.length > 0) payloads.push(current.join('\n'));
+  return payloads;
+}
 
 export class RuntimeApi {
   readonly #socket: string;
@@ -62,5 +92,48 @@ export class RuntimeApi {
       });
     }
     return { roundTrips };
+  }
+
+  /**
+   * Replaces whole maps atomically: each gets a new version (`prepare map`),
+   * is filled in that version, and the version is committed, so lookups see
+   * the old content or the new, never a mix. Two round trips in all.
+   */
+  async replaceMaps(maps: readonly MapReplacement[]): Promise<{ roundTrips: number; commands: number }> {
+    if (maps.length === 0) return { roundTrips: 0, commands: 0 };
+    const prepared = await runCommands(
+      this.#socket,
+      maps.map((m) => `prepare map ${m.file}`),
+    );
+    const commands: CliCommand[] = [];
+    maps.forEach((map, i) => {
+      const answer = prepared[i] ?? '';
+      const version = /^New version created: (\d+)$/m.exec(answer.trim())?.[1];
+      if (!version) throw new RuntimeCommandError(`prepare map ${map.file}`, answer);
+      for (const payload of mapPayloads(map.lines))
+        commands.push({ line: `add map @${version} ${map.file}`, payload });
+      commands.push(`commit map @${version} ${map.file}`);
+    });
+    const { roundTrips } = await this.apply(commands);
+    return { roundTrips: roundTrips + 1, commands: commands.length + maps.length };
+  }
+
+  /**
+   * `del server` for each server, which HAProxy refuses while the server still
+   * has connections: returns the ones it deleted, and leaves the others for later.
+   */
+  async deleteServers(servers: readonly string[]): Promise<Set<string>> {
+    const deleted = new Set<string>();
+    for (let i = 0; i < servers.length; i += this.#maxBatch) {
+      const batch = servers.slice(i, i + this.#maxBatch);
+      const answers = await runCommands(
+        this.#socket,
+        batch.map((s) => `del server ${s}`),
+      );
+      answers.forEach((answer, j) => {
+        if (/^Server deleted\.?$/.test(answer.trim())) deleted.add(batch[j] as string);
+      });
+    }
+    return deleted;
   }
 }

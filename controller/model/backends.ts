@@ -18,7 +18,19 @@ import { endpointsFor } from './endpoints.ts';
 import { resolvePolicy } from './policy.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { resolveAll, type SettingsLayer } from './settings/registry.ts';
-import type { Backend, Endpoint } from './types.ts';
+import type { Backend, BackendSettings, Endpoint, ServerSizing } from './types.ts';
+
+/** Algorithms HAProxy accepts `add server` for (a dynamic load-balancing algorithm). */
+const DYNAMIC_ALGORITHMS = /^(roundrobin|leastconn|first|random)\b/;
+/** Step for pre-sized slots when the algorithm needs them and servers-increment is unset. */
+export const STATIC_ALGORITHM_STEP = 42;
+
+export function serverSizing(settings: BackendSettings): ServerSizing {
+  const addAtRunTime = DYNAMIC_ALGORITHMS.test(settings.loadBalance);
+  if (settings.serversIncrement !== undefined)
+    return { kind: 'increment', step: settings.serversIncrement, addAtRunTime };
+  return addAtRunTime ? { kind: 'pods' } : { kind: 'increment', step: STATIC_ALGORITHM_STEP, addAtRunTime };
+}
 
 export interface ServiceRef {
   namespace: string;
@@ -131,6 +143,7 @@ export class BackendCatalog {
         service: `Service ${serviceKey}`,
         settings,
         policy,
+        servers: serverSizing(settings),
         endpoints: variants.endpoints,
       };
       variants.byIdentity.set(identity, backend);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { lookupRoute, routeMapEntries } from '../emitters/config/route-map.ts';
 import type { Problem } from '../store/problems.ts';
 import { Store } from '../store/store.ts';
 import { buildModel } from './build.ts';
@@ -17,32 +18,12 @@ type Obj = Record<string, unknown>;
 const build = modelOf;
 
 /**
- * Routes a request through the model's tables the way HAProxy does with the map
- * files; this mirrors templates/partials/routing.hbs:
- *  - host: Host header without `:port`, lowercased;
- *  - vhost: the host if in hosts.map, else `*.` + host without its first label if
- *    in hosts.map, else `*`;
- *  - key = vhost + path (no query string);
- *  - backend: path-exact.map (map_str), else the longest key of path-prefix.map
- *    the key starts with (map_beg), else host-default.map for the vhost, else
- *    the frontend's default_backend.
+ * Routes a request the way HAProxy does with the map the emitter writes for
+ * this model (controller/emitters/config/route-map.ts, templates/partials/routing.hbs).
  */
 function route(state: DesiredState, hostHeader: string, pathAndQuery: string): string {
-  const { routes } = state;
-  const host = (hostHeader.split(':')[0] ?? '').toLowerCase();
-  const wildcard = host.replace(/^[^.]*/, '*');
-  const vhost = routes.hosts.includes(host) ? host : routes.hosts.includes(wildcard) ? wildcard : '*';
-  const key = vhost + (pathAndQuery.split('?')[0] ?? '');
-  const exact = routes.exact.find(([k]) => k === key);
-  if (exact) return exact[1];
-  let best: [string, string] | undefined;
-  for (const entry of routes.prefix) {
-    if (key.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
-  }
-  if (best) return best[1];
-  const hostDefault = routes.hostDefaults.find(([v]) => v === vhost);
-  if (hostDefault) return hostDefault[1];
-  return state.defaultBackend;
+  const path = pathAndQuery.split('?')[0] ?? '';
+  return lookupRoute(routeMapEntries(state.routing), hostHeader, path) ?? BUILTIN_DEFAULT_BACKEND;
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -272,7 +253,7 @@ describe('Kubernetes path matching table', () => {
   it('Prefix /aaa does not match /ccc: the default backend answers', () => {
     const s = paths({ path: '/aaa', pathType: 'Prefix', service: 'a' });
     assert.equal(route(s, 'h', '/ccc'), NOTFOUND);
-    assert.equal(s.defaultBackend, NOTFOUND);
+    assert.equal(s.routing.defaultBackend, NOTFOUND);
   });
 
   it('Exact and Prefix on the same path: Exact wins for the full path', () => {
@@ -449,7 +430,7 @@ describe('default backends', () => {
       ingress('catch-all', { defaultBackend: { service: 'd' } }),
       ingress('site', { rules: [{ host: 'a.example', paths: [{ path: '/foo', service: 'a' }] }] }),
     ]);
-    assert.equal(s.defaultBackend, D);
+    assert.equal(s.routing.defaultBackend, D);
     assert.equal(route(s, 'unknown.example', '/'), D);
     assert.equal(route(s, 'a.example', '/bar'), D);
     assert.equal(route(s, 'a.example', '/foo'), A);
@@ -461,7 +442,7 @@ describe('default backends', () => {
       ingress('first', { created: '2020-01-01T00:00:00Z', defaultBackend: { service: 'c' } }),
       ingress('second', { created: '2021-01-01T00:00:00Z', defaultBackend: { service: 'd' } }),
     ]);
-    assert.equal(s.defaultBackend, C);
+    assert.equal(s.routing.defaultBackend, C);
     const warnings = problemsOf(s, 'Ingress default/second').filter((p) => p.severity === 'warning');
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /default\/first/);
@@ -477,7 +458,7 @@ describe('default backends', () => {
       ],
       { defaultBackendService: 'default/fallback' },
     );
-    assert.equal(s.defaultBackend, 'default_fallback_8080');
+    assert.equal(s.routing.defaultBackend, 'default_fallback_8080');
     assert.equal(route(s, 'a.example', '/bar'), 'default_fallback_8080');
     assert.equal(route(s, 'x.example', '/'), 'default_fallback_8080');
     assert.deepEqual(backendOf(s, 'default_fallback_8080').endpoints, [
@@ -487,7 +468,7 @@ describe('default backends', () => {
 
   it('--default-backend-service naming a missing Service keeps the 404 backend and reports it', () => {
     const s = build([...SERVICES], { defaultBackendService: 'default/nope' });
-    assert.equal(s.defaultBackend, NOTFOUND);
+    assert.equal(s.routing.defaultBackend, NOTFOUND);
     const errors = problemsOf(s, '--default-backend-service');
     assert.equal(errors.length, 1);
     assert.equal(errors[0]?.severity, 'error');
@@ -518,7 +499,7 @@ describe('IngressClass selection', () => {
     const s = build([...SERVICES, ingressClass('nginx', 'k8s.io/ingress-nginx'), site('nginx')]);
     assert.ok(!served(s));
     assert.deepEqual(s.backends, []);
-    assert.deepEqual(s.routes.hosts, []);
+    assert.deepEqual(s.routing.vhosts, []);
   });
 
   it('ignores an Ingress naming a class that does not exist', () => {
@@ -725,7 +706,7 @@ describe('backend settings', () => {
     },
     { key: 'check', field: 'check', values: ['false', 'true', 'false'], fallback: true },
     { key: 'timeout-server', field: 'timeoutServer', values: ['7s', '8s', '9s'], fallback: '50s' },
-    { key: 'servers-increment', field: 'serversIncrement', values: ['3', '4', '5'], fallback: 42 },
+    { key: 'servers-increment', field: 'serversIncrement', values: ['3', '4', '5'], fallback: undefined },
   ] as const;
   const parsed = (v: string): unknown =>
     v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v;

@@ -7,6 +7,7 @@ import type { Problem } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
 import { ingressClassFilter } from './ingress-class.ts';
+import { splitPassthrough } from './passthrough.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { ANNOTATION_PREFIXES, resolveAll, type SettingsLayer } from './settings/registry.ts';
@@ -48,7 +49,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
   const ingresses = snapshot.ingresses.filter(isOurs).sort(byAge);
   const backends = new BackendCatalog(snapshot, configLayer, problems);
   const table = new RouteTable();
-  const hostDefaults = new Map<string, string>();
+  const vhostFallbacks = new Map<string, string>();
   let catchAll: { backend: string; ingress: string } | undefined;
   const reportedServices = new Set<string>();
 
@@ -81,7 +82,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
     ingress.spec.rules.forEach((rule, ruleIndex) => {
       const vhost = rule.host ?? ANY_HOST;
       table.addHost(vhost);
-      if (defaultBackend && !hostDefaults.has(vhost)) hostDefaults.set(vhost, defaultBackend);
+      if (defaultBackend && !vhostFallbacks.has(vhost)) vhostFallbacks.set(vhost, defaultBackend);
       rule.http?.paths.forEach((path, pathIndex) => {
         const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
         const ref = serviceRefOf(ingress, path.backend);
@@ -111,8 +112,17 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
           if (service)
             reportUnknownAnnotations(`Service ${serviceKey}`, service.metadata.annotations, problems);
         }
-        const kind = path.pathType === 'Exact' ? 'Exact' : 'Prefix';
-        table.add(vhost, path.path ?? '/', kind, { backend, rank, ingress: label });
+        if (path.path?.includes('?')) {
+          problems.push({
+            object: label,
+            field: `${field}.path`,
+            message:
+              'a request path never contains "?" (it starts the query string); this path never matches',
+            severity: 'warning',
+          });
+        }
+        const match = path.pathType === 'Exact' ? 'Exact' : 'Prefix';
+        table.add(vhost, path.path ?? '/', match, { backend, rank, ingress: label });
       });
     });
   });
@@ -146,6 +156,12 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
     settled = withoutSnippets(settled, snapshot, configLayer, ingressLayers, problems);
   }
 
+  const routes = table.resolve(problems);
+  const hosts = table.hosts();
+  const vhostNames =
+    routes.some((r) => r.vhost === ANY_HOST) || vhostFallbacks.has(ANY_HOST)
+      ? [...hosts, ANY_HOST].sort()
+      : hosts;
   const tls = buildTls(
     {
       snapshot,
@@ -154,21 +170,24 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
       defaultSslCertificate: options.defaultSslCertificate,
       ingresses,
       backends: settled.backends,
-      routes: {
-        hosts: table.hosts(),
-        exact: table.exact(problems),
-        prefix: table.prefix(problems),
-        hostDefaults: [...hostDefaults].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-      },
     },
+    problems,
+  );
+  const routing = splitPassthrough(
+    {
+      vhosts: vhostNames.map((name) => ({ name, fallback: vhostFallbacks.get(name) })),
+      routes,
+      defaultBackend,
+      passthrough: [],
+    },
+    tls.backends,
     problems,
   );
 
   return {
     global: settled.global,
     defaults: { ...defaults, timeoutServer },
-    routes: tls.routes,
-    defaultBackend,
+    routing,
     backends: tls.backends,
     tls: tls.tls,
     problems: dedupe(problems),

@@ -1,4 +1,5 @@
 /** Desired-state fixtures for the emitters' unit tests: settings at the registry's defaults. */
+import { serverSizing } from './backends.ts';
 import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import type { Resolved, SettingKey } from './settings/registry.ts';
 import type { Backend, BackendSettings, DesiredState, Endpoint } from './types.ts';
@@ -30,6 +31,7 @@ export function makeBackend(
     service: `Service default/${name}`,
     settings: { ...DEFAULT_BACKEND_SETTINGS, ...settings },
     policy: {},
+    servers: serverSizing({ ...DEFAULT_BACKEND_SETTINGS, ...settings }),
     endpoints,
   };
 }

@@ -81,7 +81,7 @@ const HASH =
   '$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/';
 
 const backendOf = (state: DesiredState, host: string) => {
-  const name = state.routes.exact.find(([k]) => k === `${host}/`)?.[1];
+  const name = state.routing.routes.find((r) => r.vhost === host && r.path === '/')?.backend;
   const backend = state.backends.find((b) => b.name === name);
   assert.ok(backend, `a backend serves ${host}`);
   return backend;

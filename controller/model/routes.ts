@@ -1,33 +1,34 @@
 /**
- * Ingress v1 host and path semantics compiled into lookup tables.
+ * Ingress v1 host and path rules, resolved into typed routes.
  *
- * A request is routed in three lookups (see templates/partials/routing.hbs):
- *  1. vhost: the exact host if some rule names it, else `*.<parent>` if a
- *     wildcard rule covers it (one label only), else the catch-all `*`;
- *  2. `vhost + path` in the exact table: Exact paths, and Prefix paths the
- *     request matches in full (with or without a trailing slash);
- *  3. `vhost + path` in the prefix table, whose keys end in `/`, so that
- *     `/foo` matches `/foo/bar` but not `/foobar`; HAProxy returns the longest.
- * A full match is always the longest possible match, so lookup order gives
- * "longest path wins"; Exact beats Prefix for the same key by construction.
+ * Every path of every Ingress of ours is a candidate; candidates that claim
+ * the same vhost, match and path are resolved here (the oldest Ingress keeps
+ * the route, the others get a problem). How the routes become lookup keys is
+ * the emitter's business (controller/emitters/config/route-map.ts); the
+ * semantics are decided here:
+ *  - a vhost is an exact host, a `*.parent` wildcard (one label), or `*` for
+ *    rules without host, which apply to hosts no rule names;
+ *  - Prefix paths are element-wise: stored without trailing slash, `/` for
+ *    the root; Exact paths are stored as written;
+ *  - for equal paths Exact beats Prefix, and the longest path wins.
  */
 import type { Problem } from '../store/problems.ts';
 import type { Ingress } from '../store/schemas.ts';
+import { ANY_HOST, type PathMatch, type Route } from './types.ts';
 
-type PathKind = 'Exact' | 'Prefix';
-
-interface Candidate {
-  kind: PathKind;
-  backend: string;
+interface Candidate extends Route {
   /** Position of the Ingress in age order: lower is older and wins. */
   rank: number;
   ingress: string;
-  path: string;
+  /** The path as written, for problems. */
+  written: string;
 }
 
+/** Prefix paths compare without trailing slashes; the root stays `/`. */
+export const normalizePrefix = (path: string): string => path.replace(/\/+$/, '') || '/';
+
 export class RouteTable {
-  readonly #exact = new Map<string, Candidate[]>();
-  readonly #prefix = new Map<string, Candidate[]>();
+  readonly #candidates = new Map<string, Candidate[]>();
   readonly #hosts = new Set<string>();
 
   /**
@@ -36,70 +37,62 @@ export class RouteTable {
    * the catch-all vhost's rules.
    */
   addHost(vhost: string): void {
-    if (vhost !== '*') this.#hosts.add(vhost);
+    if (vhost !== ANY_HOST) this.#hosts.add(vhost);
   }
 
   /** Adds one Ingress path. `ImplementationSpecific` is treated as `Prefix` (documented). */
-  add(vhost: string, path: string, kind: PathKind, candidate: Omit<Candidate, 'kind' | 'path'>): void {
+  add(
+    vhost: string,
+    written: string,
+    match: PathMatch,
+    candidate: { backend: string; rank: number; ingress: string },
+  ): void {
     this.addHost(vhost);
-    const entry: Candidate = { ...candidate, kind, path };
-    if (kind === 'Exact') {
-      push(this.#exact, vhost + path, entry);
-      return;
-    }
-    // Prefix is element-wise on `/`-separated segments; a trailing slash is ignored.
-    const base = path.replace(/\/+$/, '');
-    if (base !== '') push(this.#exact, vhost + base, entry);
-    push(this.#exact, `${vhost + base}/`, entry);
-    push(this.#prefix, `${vhost + base}/`, entry);
+    const path = match === 'Prefix' ? normalizePrefix(written) : written;
+    const key = `${vhost}\u0000${match}\u0000${path}`;
+    const entry: Candidate = { vhost, path, match, written, ...candidate };
+    const list = this.#candidates.get(key);
+    if (list) list.push(entry);
+    else this.#candidates.set(key, [entry]);
   }
 
+  /** Hosts and wildcards that have rules, sorted. */
   hosts(): string[] {
     return [...this.#hosts].sort();
   }
 
-  /** Resolves each key to one backend, reporting the routes that lose a conflict. */
-  exact(problems: Problem[]): [string, string][] {
-    return resolve(this.#exact, problems);
-  }
-
-  prefix(problems: Problem[]): [string, string][] {
-    return resolve(this.#prefix, problems);
-  }
-}
-
-function push(map: Map<string, Candidate[]>, key: string, candidate: Candidate): void {
-  const list = map.get(key);
-  if (list) list.push(candidate);
-  else map.set(key, [candidate]);
-}
-
-/** Exact over Prefix, then the oldest Ingress. */
-function better(a: Candidate, b: Candidate): boolean {
-  if (a.kind !== b.kind) return a.kind === 'Exact';
-  return a.rank < b.rank;
-}
-
-function resolve(map: Map<string, Candidate[]>, problems: Problem[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (const [key, candidates] of map) {
-    let winner = candidates[0] as Candidate;
-    for (const c of candidates) if (better(c, winner)) winner = c;
-    for (const c of candidates) {
-      // Only a real clash is reported: same kind, different owner or backend, and not the
-      // implicit overlap of an Exact path with a Prefix path (which the spec defines).
-      if (c === winner || c.kind !== winner.kind || c.path !== winner.path) continue;
-      if (c.backend === winner.backend && c.ingress === winner.ingress) continue;
-      problems.push({
-        object: c.ingress,
-        field: `path ${c.kind} ${c.path}`,
-        message: `conflicts with ${winner.ingress}, which is older and keeps the route`,
-        severity: 'warning',
-      });
+  /**
+   * One route per (vhost, match, path): the oldest Ingress wins and the others
+   * are reported. Sorted by vhost, then path, Exact before Prefix.
+   */
+  resolve(problems: Problem[]): Route[] {
+    const routes: Route[] = [];
+    for (const candidates of this.#candidates.values()) {
+      let winner = candidates[0] as Candidate;
+      for (const c of candidates) if (c.rank < winner.rank) winner = c;
+      for (const c of candidates) {
+        if (c === winner || (c.backend === winner.backend && c.ingress === winner.ingress)) continue;
+        problems.push({
+          object: c.ingress,
+          field: `path ${c.match} ${c.written}`,
+          message: `conflicts with ${winner.ingress}, which is older and keeps the route`,
+          severity: 'warning',
+        });
+      }
+      routes.push({ vhost: winner.vhost, path: winner.path, match: winner.match, backend: winner.backend });
     }
-    out.push([key, winner.backend]);
+    return routes.sort(compareRoutes);
   }
-  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function compareRoutes(a: Route, b: Route): number {
+  return (
+    compare(a.vhost, b.vhost) ||
+    compare(a.path, b.path) ||
+    (a.match === b.match ? 0 : a.match === 'Exact' ? -1 : 1)
+  );
 }
 
 /** Orders Ingresses oldest first, then by namespace/name: conflicts resolve the same way every time. */

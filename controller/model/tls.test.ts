@@ -68,8 +68,8 @@ describe('TLS model', () => {
       ingress('pt', 'pt.example', 'pt', { 'haproxy.org/ssl-passthrough': 'true' }),
       ingress('web', 'web.example', 'web'),
     ]);
-    assert.deepEqual(state.tls.passthrough, [['pt.example', 'default_pt_80']]);
-    assert.ok(state.routes.prefix.every(([, backend]) => backend !== 'default_pt_80'));
-    assert.ok(state.routes.prefix.some(([, backend]) => backend === 'default_web_80'));
+    assert.deepEqual(state.routing.passthrough, [['pt.example', 'default_pt_80']]);
+    assert.ok(state.routing.routes.every((r) => r.backend !== 'default_pt_80'));
+    assert.ok(state.routing.routes.some((r) => r.backend === 'default_web_80'));
   });
 });

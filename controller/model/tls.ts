@@ -8,7 +8,7 @@ import { type Ingress, TLS_SECRET_TYPE } from '../store/schemas.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { TLS_FRONTEND_KEYS } from './settings/tls-keys.ts';
-import { ANY_HOST, type Backend, type Certificate, type Routes } from './types.ts';
+import type { Backend, Certificate } from './types.ts';
 
 export function certificateFromSecret(
   snapshot: Snapshot,
@@ -131,8 +131,6 @@ export interface TlsState {
   defaultCertificate: Certificate | undefined;
   frontend: TlsFrontend;
   files: TlsFile[];
-  /** ssl-passthrough: SNI name (exact or `*.` wildcard) → TCP backend. */
-  passthrough: [sni: string, backend: string][];
 }
 
 /** `ns/name`, with a bare name taken in `namespace`. */
@@ -183,19 +181,14 @@ export interface TlsInput {
   defaultSslCertificate: string | undefined;
   ingresses: readonly Ingress[];
   backends: Backend[];
-  routes: Routes;
 }
 
 /**
  * Everything TLS in the desired state: certificates, frontend options, the
  * files for client/server CAs and client certificates, server TLS settings
- * with their Secrets qualified (or failed closed), and ssl-passthrough, whose
- * routes leave the HTTP maps for the SNI map.
+ * with their Secrets qualified (or failed closed).
  */
-export function buildTls(
-  input: TlsInput,
-  problems: Problem[],
-): { tls: TlsState; backends: Backend[]; routes: Routes } {
+export function buildTls(input: TlsInput, problems: Problem[]): { tls: TlsState; backends: Backend[] } {
   const { snapshot, configLayer, configNamespace } = input;
   const layers = configLayer ? [configLayer] : [];
   const keys = resolveAll(TLS_FRONTEND_KEYS, layers, problems);
@@ -229,7 +222,6 @@ export function buildTls(
   }
 
   const backends = input.backends.map((backend) => serverTls(backend, snapshot, files, problems));
-  const { routes, passthrough } = splitPassthrough(input.routes, backends, problems);
 
   return {
     tls: {
@@ -242,10 +234,8 @@ export function buildTls(
         proxyProtocol: keys.proxyProtocol,
       },
       files: [...files].map(([file, pem]) => ({ file, pem })).sort((a, b) => (a.file < b.file ? -1 : 1)),
-      passthrough,
     },
     backends,
-    routes,
   };
 }
 
@@ -286,57 +276,4 @@ function serverTls(
     } else settings.serverCrt = undefined;
   }
   return { ...backend, settings };
-}
-
-/**
- * Routes whose backend has ssl-passthrough leave the HTTP maps (an HTTP
- * frontend cannot use a TCP backend) and become SNI entries instead.
- */
-function splitPassthrough(
-  routes: Routes,
-  backends: readonly Backend[],
-  problems: Problem[],
-): { routes: Routes; passthrough: [string, string][] } {
-  const tcp = new Map(backends.filter((b) => b.settings.sslPassthrough).map((b) => [b.name, b.service]));
-  if (tcp.size === 0) return { routes, passthrough: [] };
-  const sni = new Map<string, string>();
-  const claim = ([key, backend]: readonly [string, string]) => {
-    const slash = key.indexOf('/');
-    const host = slash < 0 ? key : key.slice(0, slash);
-    if (host === ANY_HOST) {
-      problems.push({
-        object: tcp.get(backend) ?? backend,
-        field: 'ssl-passthrough',
-        message: 'a rule without host cannot be passed through by SNI; not served',
-        severity: 'error',
-      });
-      return;
-    }
-    const owner = sni.get(host);
-    if (owner && owner !== backend) {
-      problems.push({
-        object: tcp.get(backend) ?? backend,
-        field: 'ssl-passthrough',
-        message: `host ${host} is already passed through to ${owner}`,
-        severity: 'warning',
-      });
-      return;
-    }
-    sni.set(host, backend);
-  };
-  const keep = (entries: [string, string][]) =>
-    entries.filter((entry) => {
-      if (!tcp.has(entry[1])) return true;
-      claim(entry);
-      return false;
-    });
-  return {
-    routes: {
-      ...routes,
-      exact: keep(routes.exact),
-      prefix: keep(routes.prefix),
-      hostDefaults: keep(routes.hostDefaults),
-    },
-    passthrough: [...sni].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-  };
 }

@@ -19,6 +19,17 @@ export interface Endpoint {
 /** Per-backend settings, one field per key of BACKEND_KEYS. */
 export type BackendSettings = Resolved<typeof BACKEND_KEYS>;
 
+/**
+ * How many `server` lines a backend has: its pods plus a little headroom,
+ * resized at run time (`add server` / `del server`); or pre-sized slots in
+ * steps, where servers-increment is set or the balance algorithm cannot take
+ * servers at run time.
+ */
+export type ServerSizing =
+  | { kind: 'pods' }
+  /** `addAtRunTime`: when the slots run out, HAProxy can still take more servers without a reload. */
+  | { kind: 'increment'; step: number; addAtRunTime: boolean };
+
 export interface Backend {
   /** HAProxy backend name, `<namespace>_<service>_<port>`. */
   name: string;
@@ -27,6 +38,7 @@ export interface Backend {
   settings: BackendSettings;
   /** What the request keys make HAProxy do with the route's requests (controller/model/policy.ts). */
   policy: BackendPolicy;
+  servers: ServerSizing;
   /** Sorted by address, then port. */
   endpoints: Endpoint[];
 }
@@ -40,24 +52,46 @@ export interface Certificate {
   sni: string[];
 }
 
-/** Routing tables, each written to a map file. Keys are `vhost + path`. */
-export interface Routes {
-  /** Exact and wildcard hosts that have rules; the rest fall to the catch-all vhost `*`. */
-  hosts: string[];
-  /** Full-path matches: Exact paths, and Prefix paths matched in full. */
-  exact: [key: string, backend: string][];
-  /** Prefix matches (keys end with `/`); HAProxy picks the longest. */
-  prefix: [key: string, backend: string][];
-  /** Per-vhost fallback from the defaultBackend of the Ingress that defines the vhost. */
-  hostDefaults: [vhost: string, backend: string][];
+/** How a route's path is compared with the request path (Ingress v1; ImplementationSpecific is Prefix). */
+export type PathMatch = 'Exact' | 'Prefix';
+
+/** One resolved routing rule: requests for `vhost` whose path matches go to `backend`. */
+export interface Route {
+  /** An exact host, a `*.parent` wildcard (one label), or `*` (ANY_HOST) for rules without host. */
+  vhost: string;
+  /** Exact: as written. Prefix: without trailing slash, `/` for the root. */
+  path: string;
+  match: PathMatch;
+  /** Backend name. */
+  backend: string;
+}
+
+/** A vhost that has rules, and where its requests go when none of its routes matches. */
+export interface Vhost {
+  name: string;
+  /** The defaultBackend of the oldest Ingress that names the vhost; else the routing default. */
+  fallback: string | undefined;
+}
+
+/**
+ * Everything the frontends route by. Applied over the Runtime API (one map,
+ * committed atomically) as long as every backend it names already exists.
+ */
+export interface Routing {
+  /** Hosts and wildcards that have rules, plus `*` when rules without host exist. Sorted. */
+  vhosts: Vhost[];
+  /** Sorted by vhost, then path, Exact before Prefix. */
+  routes: Route[];
+  /** Backend for requests no vhost, route or vhost fallback takes. */
+  defaultBackend: string;
+  /** ssl-passthrough: SNI name (exact or `*.` wildcard) → TCP backend, sorted. */
+  passthrough: [sni: string, backend: string][];
 }
 
 export interface DesiredState {
   global: Resolved<typeof GLOBAL_KEYS>;
   defaults: Resolved<typeof DEFAULTS_KEYS> & { timeoutServer: string };
-  routes: Routes;
-  /** Backend name for requests no rule matches. */
-  defaultBackend: string;
+  routing: Routing;
   backends: Backend[];
   tls: TlsState;
   problems: Problem[];

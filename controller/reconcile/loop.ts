@@ -5,12 +5,12 @@
  * Passes never overlap; a failed pass is retried with backoff.
  */
 import type { Logger } from 'pino';
-import type { Applier } from '../emitters/applier.ts';
+import { type Applier, ConfigLoadError } from '../emitters/applier.ts';
 import { ConfigRejectedError } from '../emitters/config/writer.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { buildModel, type ModelOptions } from '../model/build.ts';
 import type { DesiredState } from '../model/types.ts';
-import { formatProblem } from '../store/problems.ts';
+import { formatProblem, type Problem } from '../store/problems.ts';
 import type { Snapshot, Store } from '../store/store.ts';
 import { PendingChanges } from './pending-changes.ts';
 
@@ -37,6 +37,8 @@ export class ReconcileLoop {
   #stopped = false;
   #served = false;
   #reportedProblems = new Set<string>();
+  /** Set while HAProxy refuses the config the current input renders to. */
+  #loadProblem: Problem | undefined;
   readonly #changes: PendingChanges;
 
   constructor(
@@ -111,17 +113,22 @@ export class ReconcileLoop {
       const snapshot = this.#store.snapshot();
       const state = buildModel(snapshot, this.#model);
       this.#timing.onModel?.(state, snapshot);
-      this.#reportProblems(
-        state.problems.map(formatProblem),
-        state.problems.map((p) => p.severity),
-      );
       this.#metrics.backends.set(state.backends.length);
       let ready = 0;
       let draining = 0;
       for (const b of state.backends) for (const e of b.endpoints) e.state === 'ready' ? ready++ : draining++;
       this.#metrics.endpoints.set(ready, { state: 'ready' });
       this.#metrics.endpoints.set(draining, { state: 'drain' });
-      const outcome = await this.#applier.apply(state);
+      let outcome: Awaited<ReturnType<Applier['apply']>>;
+      try {
+        outcome = await this.#applier.apply(state);
+        this.#loadProblem = undefined;
+      } catch (error) {
+        if (error instanceof ConfigLoadError) this.#loadProblem = loadProblemOf(error);
+        throw error;
+      } finally {
+        this.#reportProblems(this.#loadProblem ? [...state.problems, this.#loadProblem] : state.problems);
+      }
       this.#changes.served(changes, outcome);
       this.#metrics.reconciles.inc(1, { outcome });
       this.#failures = 0;
@@ -138,6 +145,10 @@ export class ReconcileLoop {
         // The input is at fault: retrying the same snapshot cannot help, the next change will.
         return;
       }
+      if (error instanceof ConfigLoadError) {
+        // Same cause: only a change of input can help; nothing is retried until then.
+        return;
+      }
       const retryMs = Math.min(30_000, 200 * 2 ** Math.min(this.#failures, 8));
       this.#log.error({ err: error, retryMs }, 'reconcile failed; retrying');
       this.#changes.putBack(changes);
@@ -149,7 +160,9 @@ export class ReconcileLoop {
   }
 
   /** Logs each problem once while it lasts, instead of on every pass. */
-  #reportProblems(messages: string[], severities: string[]): void {
+  #reportProblems(problems: readonly Problem[]): void {
+    const messages = problems.map(formatProblem);
+    const severities = problems.map((p) => p.severity);
     const current = new Set(messages);
     messages.forEach((message, i) => {
       if (this.#reportedProblems.has(message)) return;
@@ -161,4 +174,18 @@ export class ReconcileLoop {
     this.#metrics.problems.set(errors, { severity: 'error' });
     this.#metrics.problems.set(severities.length - errors, { severity: 'warning' });
   }
+}
+
+/** A refused config as a problem: logged once while it lasts, counted, with HAProxy's own lines. */
+function loadProblemOf(error: ConfigLoadError): Problem {
+  const said = error.output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' | ');
+  return {
+    object: 'haproxy.cfg',
+    message: `HAProxy refused to load the config for the current input (${error.reason}); the last good config keeps serving until the input changes: ${said}`,
+    severity: 'error',
+  };
 }

@@ -4,7 +4,7 @@ import { DEFAULT_DEFAULTS, DEFAULT_GLOBAL, makeBackend } from '../../model/fixtu
 import type { Backend, DesiredState } from '../../model/types.ts';
 import { planSlots, type SlotTable } from '../runtime/slots.ts';
 import { renderConfig, renderFiles, UnsafeValueError } from './render.ts';
-import { buildView, type Listen, MAP_FILES, type Paths } from './view.ts';
+import { buildView, type Listen, type Paths, ROUTE_MAP } from './view.ts';
 
 const LISTEN: Listen = {
   ipv4Address: '127.0.0.1',
@@ -31,17 +31,19 @@ function state(): DesiredState {
   return {
     global: { ...DEFAULT_GLOBAL, maxconn: 2000 },
     defaults: DEFAULT_DEFAULTS,
-    routes: {
-      hosts: ['*.example.com', 'a.example.com'],
-      exact: [
-        ['a.example.com/app', 'default_web_80'],
-        ['a.example.com/app/', 'default_web_80'],
-        ['*/health', 'default_api_8080'],
+    routing: {
+      vhosts: [
+        { name: '*', fallback: undefined },
+        { name: '*.example.com', fallback: undefined },
+        { name: 'a.example.com', fallback: 'default_api_8080' },
       ],
-      prefix: [['a.example.com/app/', 'default_web_80']],
-      hostDefaults: [['a.example.com', 'default_api_8080']],
+      routes: [
+        { vhost: '*', path: '/health', match: 'Exact', backend: 'default_api_8080' },
+        { vhost: 'a.example.com', path: '/app', match: 'Prefix', backend: 'default_web_80' },
+      ],
+      defaultBackend: 'default_backend_404',
+      passthrough: [],
     },
-    defaultBackend: 'default_backend_404',
     backends: [
       backend('default_api_8080', [], { loadBalance: 'leastconn', check: false, forwardedFor: false }),
       backend('default_web_80', [
@@ -56,7 +58,6 @@ function state(): DesiredState {
       defaultCertificate: undefined,
       frontend: { alpn: 'h2,http/1.1', strictSni: false, clientVerify: undefined, proxyProtocol: undefined },
       files: [],
-      passthrough: [],
     },
     problems: [],
   };
@@ -120,8 +121,8 @@ describe('renderConfig', () => {
     assert.ok(!api.some((l) => l.startsWith('default-server')));
   });
 
-  it('routes through the map files in the config directory and falls back to the default backend', () => {
-    for (const file of Object.values(MAP_FILES)) assert.ok(config.includes(`/etc/hsi/${file}`), file);
+  it('routes through the map file in the config directory and falls back to the default backend', () => {
+    assert.match(config, /map_beg\(\/etc\/hsi\/maps\/routes\.map\)/);
     assert.match(config, /^ {2}default_backend default_backend_404$/m);
     assert.match(config, /^ {2}bind 127\.0\.0\.1:8080$/m);
     assert.match(config, /^ {2}maxconn 2000$/m);
@@ -146,7 +147,7 @@ describe('renderConfig', () => {
       [
         'default backend',
         (v) => {
-          v.defaultBackend = 'x\ny';
+          v.builtinDefaultBackend = 'x\ny';
         },
       ],
       [
@@ -177,21 +178,23 @@ describe('renderConfig', () => {
 });
 
 describe('renderFiles', () => {
-  it('writes haproxy.cfg and map files with one `key value` line per entry', () => {
+  it('writes haproxy.cfg and the route map with one `key value` line per entry', () => {
     const s = state();
     const files = renderFiles(s, buildView(s, slotsFor(s), LISTEN, PATHS), '/etc/hsi', 'FALLBACK PEM\n');
     const byPath = new Map(files.map((f) => [f.path, f]));
     assert.match(byPath.get('haproxy.cfg')?.content ?? '', /^backend default_web_80$/m);
     assert.equal(
-      byPath.get(MAP_FILES.hosts)?.content,
-      '*.example.com *.example.com\na.example.com a.example.com\n',
+      byPath.get(ROUTE_MAP)?.content,
+      [
+        '*.example.com/ default_backend_404',
+        '*/ default_backend_404',
+        '*/health? default_api_8080',
+        'a.example.com/ default_api_8080',
+        'a.example.com/app/ default_web_80',
+        'a.example.com/app? default_web_80',
+        '',
+      ].join('\n'),
     );
-    assert.equal(
-      byPath.get(MAP_FILES.exact)?.content,
-      'a.example.com/app default_web_80\na.example.com/app/ default_web_80\n*/health default_api_8080\n',
-    );
-    assert.equal(byPath.get(MAP_FILES.prefix)?.content, 'a.example.com/app/ default_web_80\n');
-    assert.equal(byPath.get(MAP_FILES.hostDefaults)?.content, 'a.example.com default_api_8080\n');
     assert.equal(byPath.get('certs/crt-list.txt')?.content, '');
   });
 
@@ -212,7 +215,12 @@ describe('renderFiles', () => {
 
   it('refuses a map entry with a line break', () => {
     const s = state();
-    s.routes.exact.push(['a.example.com/x\nevil', 'default_web_80']);
+    s.routing.routes.push({
+      vhost: 'a.example.com',
+      path: '/x\nevil',
+      match: 'Exact',
+      backend: 'default_web_80',
+    });
     assert.throws(
       () => renderFiles(s, buildView(s, slotsFor(s), LISTEN, PATHS), '/etc/hsi', 'FALLBACK PEM\n'),
       UnsafeValueError,

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
-import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, MAP_FILES, PASSTHROUGH_MAP } from './view.ts';
+import { type MapEntry, routeMapEntries } from './route-map.ts';
+import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP, ROUTE_MAP } from './view.ts';
 
 export interface RenderedFile {
   /** Path relative to the config directory. */
@@ -65,7 +66,7 @@ function assertSingleLine(value: unknown, path = 'view'): void {
   if (hasUnsafe(value)) throw new UnsafeValueError(findUnsafe(value, path));
 }
 
-function mapFile(entries: readonly (readonly [string, string])[]): string {
+export function mapFile(entries: readonly MapEntry[]): string {
   for (const [key, value] of entries) assertSingleLine(`${key} ${value}`, 'map entry');
   return entries.map(([k, v]) => `${k} ${v}\n`).join('');
 }
@@ -87,13 +88,10 @@ export function renderFiles(
   dir: string,
   fallbackPem: string,
 ): RenderedFile[] {
-  const { routes, tls } = state;
+  const { routing, tls } = state;
   const files: RenderedFile[] = [
     { path: 'haproxy.cfg', content: renderConfig(view), mode: 0o644 },
-    { path: MAP_FILES.hosts, content: mapFile(routes.hosts.map((h) => [h, h])), mode: 0o644 },
-    { path: MAP_FILES.exact, content: mapFile(routes.exact), mode: 0o644 },
-    { path: MAP_FILES.prefix, content: mapFile(routes.prefix), mode: 0o644 },
-    { path: MAP_FILES.hostDefaults, content: mapFile(routes.hostDefaults), mode: 0o644 },
+    { path: ROUTE_MAP, content: mapFile(routeMapEntries(routing)), mode: 0o644 },
   ];
   const certificates = [...tls.certificates];
   if (tls.defaultCertificate && !certificates.some((c) => c.file === tls.defaultCertificate?.file)) {
@@ -108,7 +106,7 @@ export function renderFiles(
   // CA bundles and client certificates for the frontend and the pods (a client certificate has its key).
   for (const extra of tls.files)
     files.push({ path: `${CERT_DIR}/${extra.file}`, content: extra.pem, mode: 0o600 });
-  files.push({ path: PASSTHROUGH_MAP, content: mapFile(tls.passthrough), mode: 0o644 });
+  files.push({ path: PASSTHROUGH_MAP, content: mapFile(routing.passthrough), mode: 0o644 });
   return files;
 }
 

@@ -26,12 +26,8 @@ export interface Paths {
   statsSocket: string;
 }
 
-export const MAP_FILES = {
-  hosts: 'maps/hosts.map',
-  exact: 'maps/path-exact.map',
-  prefix: 'maps/path-prefix.map',
-  hostDefaults: 'maps/host-default.map',
-} as const;
+/** Every route, looked up by host and path (route-map.ts). */
+export const ROUTE_MAP = 'maps/routes.map';
 
 export const CERT_DIR = 'certs';
 export const CRT_LIST = 'certs/crt-list.txt';
@@ -65,7 +61,8 @@ function binds(listen: Listen, port: number): string[] {
  */
 function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   const file = (relative: string) => `${paths.configDir}/${relative}`;
-  const { frontend, passthrough } = state.tls;
+  const { frontend } = state.tls;
+  const { passthrough } = state.routing;
   const verify = frontend.clientVerify;
   const bindOptions = [`alpn ${frontend.alpn}`];
   if (frontend.strictSni) bindOptions.push('strict-sni');
@@ -223,14 +220,8 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
       stats: binds(listen, listen.statsPort),
       healthz: binds(listen, listen.healthzPort),
     },
-    maps: {
-      hosts: file(MAP_FILES.hosts),
-      exact: file(MAP_FILES.exact),
-      prefix: file(MAP_FILES.prefix),
-      hostDefaults: file(MAP_FILES.hostDefaults),
-    },
+    maps: { routes: file(ROUTE_MAP) },
     tls: tlsView(state, listen, paths),
-    defaultBackend: state.defaultBackend,
     builtinDefaultBackend: BUILTIN_DEFAULT_BACKEND,
     userlists: userlists(state.backends.map((b) => b.policy)),
     captureSlots: captures.lengths,

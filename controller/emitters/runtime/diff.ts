@@ -1,22 +1,27 @@
 /**
  * Server-only changes as Runtime API commands: pods move into free slots,
- * leave them for maintenance, change state (ready / drain), and a backend that
- * outgrows its slots gets new servers with `add server`. Pure: returns the
- * commands and the slot table they lead to.
+ * leave them for maintenance, change state (ready / drain); a backend whose
+ * pods outnumber its slots gets new servers with `add server`, and a
+ * pod-sized backend names the free servers beyond its headroom for deletion.
+ * Pure: returns the commands and the slot table they lead to.
  */
 import type { Backend } from '../../model/types.ts';
 import { formatAddress, serverOptions } from '../config/view.ts';
-import { endpointKey, type Slot, type SlotTable, slotName } from './slots.ts';
-
-/** Algorithms HAProxy can rebalance at run time; `add server` is refused for the others. */
-const DYNAMIC_ALGORITHMS = /^(roundrobin|leastconn|first|random)/;
+import { bySlotName, endpointKey, excessSlots, freeNames, type Slot, type SlotTable } from './slots.ts';
 
 export type RuntimePlan =
-  | { kind: 'runtime'; commands: string[]; slots: SlotTable }
+  | {
+      kind: 'runtime';
+      commands: string[];
+      slots: SlotTable;
+      /** `backend/server` names to delete once drained (`del server`); they stay in `slots` until then. */
+      deletions: string[];
+    }
   | { kind: 'reload'; reason: string };
 
 export function planRuntime(applied: SlotTable, backends: readonly Backend[]): RuntimePlan {
   const commands: string[] = [];
+  const deletions: string[] = [];
   const next: SlotTable = new Map();
   for (const backend of backends) {
     const current = applied.get(backend.name);
@@ -46,17 +51,18 @@ export function planRuntime(applied: SlotTable, backends: readonly Backend[]): R
       }
     }
 
+    const names = freeNames(slots);
     for (const endpoint of wanted.values()) {
       const address = endpoint.address;
       let slot = slots.find((s) => !s.endpoint);
       if (!slot) {
-        if (!DYNAMIC_ALGORITHMS.test(backend.settings.loadBalance)) {
+        if (backend.servers.kind === 'increment' && !backend.servers.addAtRunTime) {
           return {
             kind: 'reload',
             reason: `backend ${backend.name} needs more servers and "${backend.settings.loadBalance}" cannot add them at run time`,
           };
         }
-        slot = { name: slotName(slots.length), endpoint: undefined, state: 'maint' };
+        slot = { name: names.next().value as string, endpoint: undefined, state: 'maint' };
         slots.push(slot);
         const options = serverOptions(backend.settings);
         commands.push(
@@ -73,9 +79,11 @@ export function planRuntime(applied: SlotTable, backends: readonly Backend[]): R
       slot.endpoint = { address, port: endpoint.port };
       slot.state = endpoint.state;
     }
+    slots.sort(bySlotName);
+    for (const slot of excessSlots(backend, slots)) deletions.push(server(slot));
     next.set(backend.name, slots);
   }
-  return { kind: 'runtime', commands, slots: next };
+  return { kind: 'runtime', commands, slots: next, deletions };
 }
 
 /** True when every pod of the backend already sits in a slot with the right state. */

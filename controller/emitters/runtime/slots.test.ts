@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { endpoint, makeBackend } from '../../model/fixtures.ts';
 import type { Backend, Endpoint } from '../../model/types.ts';
-import { planSlots, type Slot, slotCount } from './slots.ts';
+import { excessSlots, planSlots, type Slot, slotCount } from './slots.ts';
 
 const ep = endpoint;
 
@@ -14,14 +14,40 @@ const occupant = (slots: Slot[]) =>
   slots.map((s) => (s.endpoint ? `${s.endpoint.address}:${s.endpoint.port}` : '-'));
 
 describe('slotCount', () => {
-  it('rounds up to the increment, with at least one increment', () => {
-    assert.equal(slotCount(0, 42), 42);
-    assert.equal(slotCount(1, 42), 42);
-    assert.equal(slotCount(42, 42), 42);
-    assert.equal(slotCount(43, 42), 84);
-    assert.equal(slotCount(5, 3), 6);
-    assert.equal(slotCount(6, 3), 6);
-    assert.equal(slotCount(7, 1), 7);
+  it('with servers-increment: rounds up to the increment, with at least one increment', () => {
+    const count = (pods: number, step: number) =>
+      slotCount(
+        backend(
+          Array.from({ length: pods }, (_, i) => ep(`10.0.0.${i + 1}`)),
+          step,
+        ),
+      );
+    assert.equal(count(0, 42), 42);
+    assert.equal(count(1, 42), 42);
+    assert.equal(count(42, 42), 42);
+    assert.equal(count(43, 42), 84);
+    assert.equal(count(5, 3), 6);
+    assert.equal(count(6, 3), 6);
+    assert.equal(count(7, 1), 7);
+  });
+
+  it('sized to the pods: the pods plus one free server per ten pods, at least one', () => {
+    const count = (pods: number) =>
+      slotCount(
+        makeBackend(
+          'default_web_80',
+          Array.from({ length: pods }, (_, i) => ep(`10.0.${i >> 8}.${i & 255}`)),
+        ),
+      );
+    assert.equal(count(0), 1);
+    assert.equal(count(2), 3);
+    assert.equal(count(10), 11);
+    assert.equal(count(11), 13);
+    assert.equal(count(100), 110);
+  });
+
+  it('pre-sizes slots in steps of 42 for an algorithm that cannot add servers at run time', () => {
+    assert.equal(slotCount(makeBackend('default_web_80', [ep('10.0.0.1')], { loadBalance: 'source' })), 42);
   });
 });
 
@@ -72,12 +98,28 @@ describe('planSlots', () => {
     assert.deepEqual(occupant(next), ['10.0.0.1:9090', '10.0.0.2:8080']);
   });
 
-  it('when the slot count shrinks, endpoints beyond it move into the remaining slots', () => {
+  it('when the slot count shrinks, remaining pods keep their servers and free ones take the lowest names', () => {
     const many = Array.from({ length: 6 }, (_, i) => ep(`10.0.0.${i + 1}`));
     const previous = planSlots(backend(many, 3), undefined);
     const next = planSlots(backend([ep('10.0.0.2'), ep('10.0.0.6')], 3), previous);
-    assert.equal(next.length, 3);
-    assert.deepEqual(occupant(next), ['10.0.0.6:8080', '10.0.0.2:8080', '-']);
+    assert.deepEqual(
+      next.map((s) => s.name),
+      ['SRV_1', 'SRV_2', 'SRV_6'],
+    );
+    assert.deepEqual(occupant(next), ['-', '10.0.0.2:8080', '10.0.0.6:8080']);
+  });
+
+  it('sized to the pods: renders the pods and the headroom, pods keeping their names', () => {
+    const previous = planSlots(
+      makeBackend('default_web_80', [ep('10.0.0.1'), ep('10.0.0.2'), ep('10.0.0.3')]),
+      undefined,
+    );
+    assert.deepEqual(occupant(previous), ['10.0.0.1:8080', '10.0.0.2:8080', '10.0.0.3:8080', '-']);
+    const next = planSlots(makeBackend('default_web_80', [ep('10.0.0.3')]), previous);
+    assert.deepEqual(
+      next.map((s) => `${s.name}=${occupant([s])[0]}`),
+      ['SRV_1=-', 'SRV_3=10.0.0.3:8080'],
+    );
   });
 
   it('does not modify the previous slots', () => {
@@ -85,5 +127,28 @@ describe('planSlots', () => {
     const copy = structuredClone(previous);
     planSlots(backend([ep('10.0.0.1', 'drain'), ep('10.0.0.2')], 2), previous);
     assert.deepEqual(previous, copy);
+  });
+});
+
+describe('excessSlots', () => {
+  const slot = (name: string, address?: string): Slot => ({
+    name,
+    endpoint: address ? { address, port: 8080 } : undefined,
+    state: address ? 'ready' : 'maint',
+  });
+
+  it('names the free servers beyond the headroom of a pod-sized backend, highest first', () => {
+    const web = makeBackend('default_web_80', [ep('10.0.0.1')]);
+    const slots = [slot('SRV_1', '10.0.0.1'), slot('SRV_2'), slot('SRV_3'), slot('SRV_4')];
+    assert.deepEqual(
+      excessSlots(web, slots).map((s) => s.name),
+      ['SRV_4', 'SRV_3'],
+    );
+    assert.deepEqual(excessSlots(web, slots.slice(0, 2)), []);
+  });
+
+  it('never shrinks pre-sized slots', () => {
+    const web = backend([ep('10.0.0.1')], 2);
+    assert.deepEqual(excessSlots(web, [slot('SRV_1', '10.0.0.1'), slot('SRV_2'), slot('SRV_3')]), []);
   });
 });

@@ -173,10 +173,10 @@ export const BACKEND_KEYS = {
     name: 'servers-increment',
     aliases: ['scale-server-slots', 'server-slots'],
     scopes: ALL,
-    schema: int(1, 10_000),
-    default: 42,
+    schema: int(1, 10_000).optional(),
+    default: undefined,
     description:
-      'Server slots are allocated in steps of this size, so pods can come and go through the Runtime API without a reload.',
+      "Pre-size each backend's servers in steps of this size. Unset, a backend has as many servers as pods plus a small headroom, added and deleted at run time; backends whose `load-balance` algorithm cannot add servers at run time get steps of 42.",
   }),
   timeoutServer: defineKey({
     name: 'timeout-server',
