@@ -1,33 +1,19 @@
 /**
  * One zod schema per Kubernetes kind we consume: the store's boundary.
  * Only the fields the model reads are declared; anything else passes through
- * untouched. Types for the rest of the controller come from these schemas.
+ * untouched. The Gateway API kinds (gateway-api/) are declared whole, with
+ * their CRDs' validation and defaults. Types for the rest of the controller
+ * come from these schemas.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
+import { GatewayClassSchema, GatewaySchema } from './gateway-api/gateway.ts';
+import { GRPCRouteSchema } from './gateway-api/grpc-route.ts';
+import { HTTPRouteSchema } from './gateway-api/http-route.ts';
+import { ReferenceGrantSchema } from './gateway-api/reference-grant.ts';
+import { dnsLabel, dnsSubdomain, ObjectMetaSchema } from './object-meta.ts';
 
-/** RFC 1123 label/subdomain names as the API server enforces them. */
-const dnsSubdomain = z
-  .string()
-  .max(253)
-  .regex(
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    'must be a lowercase RFC 1123 name',
-  );
-
-const timestamp = z
-  .union([z.date(), z.string().datetime({ offset: true })])
-  .transform((v) => (v instanceof Date ? v : new Date(v)));
-
-export const ObjectMetaSchema = z.object({
-  name: dnsSubdomain,
-  namespace: dnsSubdomain.default('default'),
-  uid: z.string().optional(),
-  resourceVersion: z.string().optional(),
-  creationTimestamp: timestamp.optional(),
-  labels: z.record(z.string(), z.string()).default({}),
-  annotations: z.record(z.string(), z.string()).default({}),
-});
+export { ObjectMetaSchema };
 
 const portRef = z.union([
   z.object({ number: z.number().int().min(1).max(65535), name: z.undefined().optional() }),
@@ -240,6 +226,31 @@ export const ConfigMapSchema = z.object({
     .transform((d) => d ?? {}),
 });
 
+/**
+ * Namespaces, for their labels (Gateway listeners select route namespaces by
+ * label). The API server labels every Namespace with its own name; so does
+ * local mode.
+ */
+export const NamespaceSchema = z
+  .object({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('Namespace'),
+    metadata: ObjectMetaSchema.extend({
+      name: dnsLabel,
+      namespace: z
+        .unknown()
+        .optional()
+        .transform((): string => ''),
+    }),
+  })
+  .transform((ns) => {
+    const labels: Record<string, string> = {
+      ...ns.metadata.labels,
+      'kubernetes.io/metadata.name': ns.metadata.name,
+    };
+    return { ...ns, metadata: { ...ns.metadata, labels } };
+  });
+
 export const KIND_SCHEMAS = {
   Ingress: IngressSchema,
   IngressClass: IngressClassSchema,
@@ -247,7 +258,35 @@ export const KIND_SCHEMAS = {
   EndpointSlice: EndpointSliceSchema,
   Secret: SecretSchema,
   ConfigMap: ConfigMapSchema,
+  Namespace: NamespaceSchema,
+  GatewayClass: GatewayClassSchema,
+  Gateway: GatewaySchema,
+  HTTPRoute: HTTPRouteSchema,
+  GRPCRoute: GRPCRouteSchema,
+  ReferenceGrant: ReferenceGrantSchema,
 } as const;
+
+/**
+ * The API group of each kind: an object of the same kind name in another group
+ * (an Istio `Gateway`, say) is not ours and is ignored, not refused.
+ */
+export const KIND_GROUPS: Record<Kind, string> = {
+  Ingress: 'networking.k8s.io',
+  IngressClass: 'networking.k8s.io',
+  Service: '',
+  EndpointSlice: 'discovery.k8s.io',
+  Secret: '',
+  ConfigMap: '',
+  Namespace: '',
+  GatewayClass: 'gateway.networking.k8s.io',
+  Gateway: 'gateway.networking.k8s.io',
+  HTTPRoute: 'gateway.networking.k8s.io',
+  GRPCRoute: 'gateway.networking.k8s.io',
+  ReferenceGrant: 'gateway.networking.k8s.io',
+};
+
+/** Kinds without a namespace. */
+export const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set(['IngressClass', 'Namespace', 'GatewayClass']);
 
 export type Kind = keyof typeof KIND_SCHEMAS;
 export const KINDS = Object.keys(KIND_SCHEMAS) as Kind[];
@@ -261,6 +300,40 @@ export type EndpointSlice = z.infer<typeof EndpointSliceSchema>;
 export type Secret = z.infer<typeof SecretSchema>;
 export type ConfigMap = z.infer<typeof ConfigMapSchema>;
 export type ObjectMeta = z.infer<typeof ObjectMetaSchema>;
+export type Namespace = z.infer<typeof NamespaceSchema>;
+export type {
+  AllowedRoutes,
+  Gateway,
+  GatewayClass,
+  GatewaySpecAddress,
+  Listener,
+  ListenerTLS,
+} from './gateway-api/gateway.ts';
+export type {
+  GRPCBackendRef,
+  GRPCMethodMatch,
+  GRPCRoute,
+  GRPCRouteMatch,
+  GRPCRouteRule,
+} from './gateway-api/grpc-route.ts';
+export type {
+  HTTPBackendRef,
+  HTTPPathMatch,
+  HTTPRoute,
+  HTTPRouteMatch,
+  HTTPRouteRule,
+} from './gateway-api/http-route.ts';
+export type { ReferenceGrant } from './gateway-api/reference-grant.ts';
+export type {
+  CORS,
+  GRPCRouteFilter,
+  HeaderModifier,
+  HTTPPathModifier,
+  HTTPRouteFilter,
+  RequestMirror,
+  RequestRedirect,
+  URLRewrite,
+} from './gateway-api/route-filters.ts';
 
 export interface KindMap {
   Ingress: Ingress;
@@ -269,4 +342,10 @@ export interface KindMap {
   EndpointSlice: EndpointSlice;
   Secret: Secret;
   ConfigMap: ConfigMap;
+  Namespace: Namespace;
+  GatewayClass: z.infer<typeof GatewayClassSchema>;
+  Gateway: z.infer<typeof GatewaySchema>;
+  HTTPRoute: z.infer<typeof HTTPRouteSchema>;
+  GRPCRoute: z.infer<typeof GRPCRouteSchema>;
+  ReferenceGrant: z.infer<typeof ReferenceGrantSchema>;
 }

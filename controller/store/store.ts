@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import { convertLegacyIngress } from './legacy-ingress.ts';
 import type { Problem } from './problems.ts';
-import { KIND_SCHEMAS, type Kind, type KindMap } from './schemas.ts';
+import { CLUSTER_SCOPED, KIND_GROUPS, KIND_SCHEMAS, type Kind, type KindMap } from './schemas.ts';
 
 export interface ObjectRef {
   kind: Kind;
@@ -32,7 +32,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 function describe(raw: Record<string, unknown>): string {
   const meta = isObject(raw.metadata) ? raw.metadata : {};
-  const cluster = raw.kind === 'IngressClass';
+  const cluster = CLUSTER_SCOPED.has(raw.kind as Kind);
   const ns = cluster ? '' : `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/`;
   return `${String(raw.kind ?? 'object')} ${ns}${String(meta.name ?? '<unnamed>')}`;
 }
@@ -44,12 +44,23 @@ function formatZodError(error: z.ZodError): string {
     .join('; ');
 }
 
+/**
+ * A kind of the same name in another API group (an Istio `Gateway`, a Knative
+ * `Service`) is not ours: ignored, not refused. A missing or core apiVersion
+ * is left to the kind's schema to refuse.
+ */
+function ofAnotherGroup(kind: Kind, apiVersion: unknown): boolean {
+  if (typeof apiVersion !== 'string' || !apiVersion.includes('/')) return false;
+  const group = apiVersion.split('/')[0];
+  return group !== KIND_GROUPS[kind] && !(kind === 'Ingress' && group === 'extensions');
+}
+
 /** Validates one raw Kubernetes object. Kinds we do not consume are reported as ignored. */
 export function parseObject(input: unknown): ParseResult {
   if (!isObject(input)) return { ok: false, ignored: false, object: 'document', message: 'not an object' };
   const raw = convertLegacyIngress(input);
   const kind = raw.kind;
-  if (typeof kind !== 'string' || !(kind in KIND_SCHEMAS))
+  if (typeof kind !== 'string' || !(kind in KIND_SCHEMAS) || ofAnotherGroup(kind as Kind, raw.apiVersion))
     return { ok: false, ignored: true, kind: String(kind) };
   const schema = KIND_SCHEMAS[kind as Kind];
   const result = schema.safeParse(raw);
@@ -66,6 +77,18 @@ export interface Snapshot {
   readonly endpointSlices: ReadonlyMap<string, readonly KindMap['EndpointSlice'][]>;
   readonly secrets: ReadonlyMap<string, KindMap['Secret']>;
   readonly configMaps: ReadonlyMap<string, KindMap['ConfigMap']>;
+  /** Namespaces by name, for their labels. */
+  readonly namespaces: ReadonlyMap<string, KindMap['Namespace']>;
+  /** GatewayClasses by name. */
+  readonly gatewayClasses: ReadonlyMap<string, KindMap['GatewayClass']>;
+  /** Gateways by `namespace/name`. */
+  readonly gateways: ReadonlyMap<string, KindMap['Gateway']>;
+  /** HTTPRoutes, ordered by namespace and name. */
+  readonly httpRoutes: readonly KindMap['HTTPRoute'][];
+  /** GRPCRoutes, ordered by namespace and name. */
+  readonly grpcRoutes: readonly KindMap['GRPCRoute'][];
+  /** ReferenceGrants grouped by their own namespace (the namespace they open to references), ordered by name. */
+  readonly referenceGrants: ReadonlyMap<string, readonly KindMap['ReferenceGrant'][]>;
   /** Problems found while reading the input (parse and validation errors). */
   readonly problems: readonly Problem[];
 }
@@ -142,6 +165,12 @@ export class Store extends EventEmitter<{ change: [] }> {
     const endpointSlices = new Map<string, KindMap['EndpointSlice'][]>();
     const secrets = new Map<string, KindMap['Secret']>();
     const configMaps = new Map<string, KindMap['ConfigMap']>();
+    const namespaces = new Map<string, KindMap['Namespace']>();
+    const gatewayClasses = new Map<string, KindMap['GatewayClass']>();
+    const gateways = new Map<string, KindMap['Gateway']>();
+    const httpRoutes: KindMap['HTTPRoute'][] = [];
+    const grpcRoutes: KindMap['GRPCRoute'][] = [];
+    const referenceGrants = new Map<string, KindMap['ReferenceGrant'][]>();
     for (const { parsed } of chosen.values()) {
       const { metadata } = parsed.object;
       const key = nsName(metadata.namespace, metadata.name);
@@ -170,11 +199,56 @@ export class Store extends EventEmitter<{ change: [] }> {
         case 'ConfigMap':
           configMaps.set(key, parsed.object);
           break;
+        case 'Namespace':
+          namespaces.set(metadata.name, parsed.object);
+          break;
+        case 'GatewayClass':
+          gatewayClasses.set(metadata.name, parsed.object);
+          break;
+        case 'Gateway':
+          gateways.set(key, parsed.object);
+          break;
+        case 'HTTPRoute':
+          httpRoutes.push(parsed.object);
+          break;
+        case 'GRPCRoute':
+          grpcRoutes.push(parsed.object);
+          break;
+        case 'ReferenceGrant': {
+          const list = referenceGrants.get(metadata.namespace) ?? [];
+          list.push(parsed.object);
+          referenceGrants.set(metadata.namespace, list);
+          break;
+        }
       }
     }
-    return { ingresses, ingressClasses, services, endpointSlices, secrets, configMaps, problems };
+    return {
+      ingresses,
+      ingressClasses,
+      services,
+      endpointSlices,
+      secrets,
+      configMaps,
+      namespaces: sortedMap(namespaces),
+      gatewayClasses: sortedMap(gatewayClasses),
+      gateways: sortedMap(gateways),
+      httpRoutes: httpRoutes.sort(byNamespaceAndName),
+      grpcRoutes: grpcRoutes.sort(byNamespaceAndName),
+      referenceGrants: new Map(
+        [...sortedMap(referenceGrants)].map(([ns, grants]) => [ns, grants.sort(byNamespaceAndName)]),
+      ),
+      problems,
+    };
   }
 }
+
+// The Gateway API collections are ordered by key, so the model sees the same order whatever the source.
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortedMap = <T>(map: Map<string, T>) => new Map([...map].sort(([a], [b]) => compare(a, b)));
+const byNamespaceAndName = (
+  a: { metadata: { namespace: string; name: string } },
+  b: { metadata: { namespace: string; name: string } },
+) => compare(a.metadata.namespace, b.metadata.namespace) || compare(a.metadata.name, b.metadata.name);
 
 function keyOf(parsed: Parsed): string {
   const { namespace, name } = parsed.object.metadata;

@@ -7,7 +7,20 @@ export interface Resource {
   apiVersion: string;
   plural: string;
   namespaced: boolean;
+  /**
+   * Served only once its CRDs are installed (the Gateway API): a 404 on list
+   * means an empty collection, looked for again slowly, not a failure.
+   */
+  optional?: true;
 }
+
+const gatewayApi = (kind: Kind, plural: string, namespaced: boolean, version = 'v1'): Resource => ({
+  kind,
+  apiVersion: `gateway.networking.k8s.io/${version}`,
+  plural,
+  namespaced,
+  optional: true,
+});
 
 export const RESOURCES: Record<Kind, Resource> = {
   Ingress: { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', plural: 'ingresses', namespaced: true },
@@ -26,6 +39,13 @@ export const RESOURCES: Record<Kind, Resource> = {
   },
   Secret: { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', namespaced: true },
   ConfigMap: { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true },
+  Namespace: { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false },
+  GatewayClass: gatewayApi('GatewayClass', 'gatewayclasses', false),
+  Gateway: gatewayApi('Gateway', 'gateways', true),
+  HTTPRoute: gatewayApi('HTTPRoute', 'httproutes', true),
+  GRPCRoute: gatewayApi('GRPCRoute', 'grpcroutes', true),
+  // v1beta1: served by every release of the CRDs (v1.6 serves it as v1 as well).
+  ReferenceGrant: gatewayApi('ReferenceGrant', 'referencegrants', true, 'v1beta1'),
 };
 
 /** Collection path, e.g. `/apis/networking.k8s.io/v1/namespaces/default/ingresses`; all namespaces without one. */

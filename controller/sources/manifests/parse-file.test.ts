@@ -158,7 +158,7 @@ spec:
   replicas: "not even valid"
 ---
 apiVersion: v1
-kind: Namespace
+kind: ServiceAccount
 metadata:
   name: shop
 ---
@@ -167,6 +167,70 @@ ${SERVICE_YAML}`;
     assert.deepEqual(names(contents), ['Service default/web']);
     assert.deepEqual(contents.problems, []);
     assert.deepEqual(contents.rejected, []);
+  });
+
+  it('reads the Gateway API kinds and Namespaces, cluster-scoped ones without namespace', () => {
+    const text = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    team: shop
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: haproxy
+spec:
+  controllerName: haproxy.org/gateway-controller
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: web
+  namespace: shop
+spec:
+  gatewayClassName: haproxy
+  listeners:
+    - name: http
+      port: 80
+      protocol: HTTP
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web
+  namespace: shop
+spec:
+  parentRefs: [{ name: web }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata:
+  name: rpc
+  namespace: shop
+spec:
+  parentRefs: [{ name: web }]
+---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: from-shop
+  namespace: certs
+spec:
+  from: [{ group: gateway.networking.k8s.io, kind: Gateway, namespace: shop }]
+  to: [{ group: "", kind: Secret }]
+`;
+    const contents = parseManifestFile('gateway.yaml', text);
+    assert.deepEqual(contents.problems, []);
+    assert.deepEqual(names(contents), [
+      'Namespace /shop',
+      'GatewayClass /haproxy',
+      'Gateway shop/web',
+      'HTTPRoute shop/web',
+      'GRPCRoute shop/rpc',
+      'ReferenceGrant certs/from-shop',
+    ]);
   });
 
   it('an empty file gives nothing and no problem', () => {
