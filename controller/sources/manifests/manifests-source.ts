@@ -106,8 +106,7 @@ export class ManifestsSource implements Source {
       ];
     }
     this.#lastGood.set(path, objects);
-    for (const problem of contents.problems)
-      this.#log.error({ problem }, `manifest rejected: ${problem.object}: ${problem.message}`);
+    // The problems go with the objects: the reconcile loop logs each one once, while it lasts.
     store.replaceOrigin(origin, objects, contents.problems);
   }
 }

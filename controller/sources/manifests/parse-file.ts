@@ -10,6 +10,7 @@
 import { loadAll } from 'js-yaml';
 import type { Problem } from '../../store/problems.ts';
 import { type Parsed, parseObject } from '../../store/store.ts';
+import { ignoredKindProblem, unusedObjectProblem } from './local-warnings.ts';
 
 export interface FileContents {
   objects: Parsed[];
@@ -47,6 +48,10 @@ export function parseManifestFile(file: string, text: string): FileContents {
       const where =
         items.length > 1 || item !== document ? `${file}#${index}.items[${itemIndex}]` : `${file}#${index}`;
       const parsed = parseObject(item);
+      const warning = parsed.ok
+        ? unusedObjectProblem(parsed.value)
+        : parsed.ignored && ignoredKindProblem(item, where);
+      if (warning) result.problems.push(warning);
       if (parsed.ok) result.objects.push(parsed.value);
       else if (!parsed.ignored) {
         result.problems.push({
