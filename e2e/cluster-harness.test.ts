@@ -15,6 +15,8 @@ import {
   KubeConfig,
   type KubernetesObject,
   NetworkingV1Api,
+  PatchStrategy,
+  setHeaderOptions,
   type V1Ingress,
 } from '@kubernetes/client-node';
 import { TestCluster } from './cluster/cluster.ts';
@@ -30,6 +32,8 @@ interface ControllerIdentity {
   account: string;
   /** The Lease name: the Deployment's --election-id, else the controller's default. */
   electionId: string;
+  /** The Deployment's --configmap. */
+  configMap: { namespace: string; name: string };
 }
 
 type Deployment = KubernetesObject & {
@@ -50,11 +54,19 @@ function controllerIdentity(applied: KubernetesObject[]): ControllerIdentity {
     ),
     `ServiceAccount ${namespace}/${account} is among the manifests`,
   );
-  const electionArg = (pod?.containers ?? [])
-    .flatMap((c) => c.args ?? [])
-    .find((arg) => arg.startsWith('--election-id='));
-  return { namespace, account, electionId: electionArg?.split('=')[1] ?? DEFAULT_ELECTION_ID };
+  const args = (pod?.containers ?? []).flatMap((c) => c.args ?? []);
+  const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const [configMapNamespace, configMapName] = (flag('configmap') ?? '').split('/');
+  assert.ok(configMapNamespace && configMapName, 'the Deployment names its ConfigMap');
+  return {
+    namespace,
+    account,
+    electionId: flag('election-id') ?? DEFAULT_ELECTION_ID,
+    configMap: { namespace: configMapNamespace, name: configMapName },
+  };
 }
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** Resolves with the HTTP status of a refused request, or fails if the request went through. */
 async function refusedWith(request: Promise<unknown>): Promise<number> {
@@ -119,7 +131,7 @@ describe('cluster harness: real etcd and kube-apiserver', () => {
     assert.deepEqual(read.data, { key: 'two' });
   });
 
-  test('the controller account reads every kind it watches, cluster-wide', async () => {
+  test('the controller account lists every kind it watches: cluster-wide, its ConfigMap by name', async () => {
     await cluster.apply([
       service('web', [{ name: 'http', port: 80 }]),
       endpointSliceForPods('web', pods, { portName: 'http' }),
@@ -131,7 +143,15 @@ describe('cluster harness: real etcd and kube-apiserver', () => {
     await networking.listIngressClass();
     await core.listServiceForAllNamespaces();
     await core.listSecretForAllNamespaces();
-    await core.listConfigMapForAllNamespaces();
+    // The controller's own ConfigMap, the way the controller lists it: by name, in its namespace.
+    const settings = await core.listNamespacedConfigMap({
+      namespace: identity.configMap.namespace,
+      fieldSelector: `metadata.name=${identity.configMap.name}`,
+    });
+    assert.deepEqual(
+      settings.items.map((c) => c.metadata?.name),
+      [identity.configMap.name],
+    );
     const slices = await discovery.listEndpointSliceForAllNamespaces({
       labelSelector: 'kubernetes.io/service-name=web',
     });
@@ -147,26 +167,64 @@ describe('cluster harness: real etcd and kube-apiserver', () => {
 
   test('the controller account may watch what it lists (access review)', async () => {
     const authorization = controller.makeApiClient(AuthorizationV1Api);
-    const can = async (group: string, resource: string, verb: string, ns = '') => {
+    const can = async (group: string, resource: string, verb: string, ns = '', name?: string) => {
       const review = await authorization.createSelfSubjectAccessReview({
-        body: { spec: { resourceAttributes: { group, resource, verb, namespace: ns } } },
+        body: { spec: { resourceAttributes: { group, resource, verb, namespace: ns, name } } },
       });
       return review.status?.allowed === true;
     };
-    for (const [group, resource] of [
+    const watched = [
       ['networking.k8s.io', 'ingresses'],
       ['networking.k8s.io', 'ingressclasses'],
       ['', 'services'],
       ['discovery.k8s.io', 'endpointslices'],
       ['', 'secrets'],
-      ['', 'configmaps'],
-    ] as const)
+    ] as const;
+    for (const [group, resource] of watched) {
       assert.ok(await can(group, resource, 'watch'), `watch ${group}/${resource}`);
+      // The reflectors never read one object by name.
+      assert.equal(await can(group, resource, 'get', 'default', 'x'), false, `get ${group}/${resource}`);
+    }
+    const { namespace, name } = identity.configMap;
+    assert.ok(await can('', 'configmaps', 'watch', namespace, name), 'watch its ConfigMap');
+    assert.equal(await can('', 'configmaps', 'watch'), false, 'watch ConfigMaps cluster-wide');
+    assert.equal(
+      await can('', 'configmaps', 'watch', namespace),
+      false,
+      'watch every ConfigMap of its namespace',
+    );
+    assert.equal(await can('', 'configmaps', 'get', namespace, name), false, 'get its ConfigMap');
     assert.equal(await can('', 'pods', 'watch'), false, 'watch pods');
     assert.equal(await can('', 'secrets', 'create', 'default'), false, 'create secrets');
+    assert.equal(
+      await can('networking.k8s.io', 'ingresses/status', 'update', 'default', 'x'),
+      false,
+      'update Ingress status (it is patched)',
+    );
   });
 
-  test('the controller account writes Ingress status but not the spec', async () => {
+  test('the controller account reads no other ConfigMap than its own', async () => {
+    const core = controller.makeApiClient(CoreV1Api);
+    const { namespace, name } = identity.configMap;
+    await cluster.apply([configMap({ secret: 'value' }, 'neighbour', namespace)]);
+    assert.equal(await refusedWith(core.listNamespacedConfigMap({ namespace })), 403);
+    assert.equal(
+      await refusedWith(
+        core.listNamespacedConfigMap({ namespace, fieldSelector: 'metadata.name=neighbour' }),
+      ),
+      403,
+    );
+    assert.equal(await refusedWith(core.readNamespacedConfigMap({ namespace, name })), 403);
+    assert.equal(await refusedWith(core.listConfigMapForAllNamespaces()), 403);
+    assert.equal(
+      await refusedWith(
+        core.listNamespacedConfigMap({ namespace: 'default', fieldSelector: `metadata.name=${name}` }),
+      ),
+      403,
+    );
+  });
+
+  test('the controller account patches Ingress status but not the spec', async () => {
     const [created] = await cluster.apply([
       ingress('status-check', {
         rules: [{ host: 'a.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
@@ -174,22 +232,42 @@ describe('cluster harness: real etcd and kube-apiserver', () => {
     ]);
     assert.ok(created);
     const networking = controller.makeApiClient(NetworkingV1Api);
-    const current = await networking.readNamespacedIngress({ namespace: 'default', name: 'status-check' });
+    // Reading by name is not granted (the controller watches): the admin reads.
+    const admin = cluster.client(NetworkingV1Api);
+    assert.equal(
+      await refusedWith(networking.readNamespacedIngress({ namespace: 'default', name: 'status-check' })),
+      403,
+    );
+    const current = await admin.readNamespacedIngress({ namespace: 'default', name: 'status-check' });
     const withStatus: V1Ingress = {
       ...current,
-      status: { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } },
+      status: { loadBalancer: { ingress: [{ ip: '127.0.0.2' }] } },
     };
-    await networking.replaceNamespacedIngressStatus({
-      namespace: 'default',
-      name: 'status-check',
-      body: withStatus,
-    });
+    // The controller writes status with a merge patch; a full replace (update) is not granted.
+    assert.equal(
+      await refusedWith(
+        networking.replaceNamespacedIngressStatus({
+          namespace: 'default',
+          name: 'status-check',
+          body: withStatus,
+        }),
+      ),
+      403,
+    );
+    await networking.patchNamespacedIngressStatus(
+      {
+        namespace: 'default',
+        name: 'status-check',
+        body: { status: { loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } } },
+      },
+      mergePatch,
+    );
     assert.deepEqual(
       (await cluster.ingressStatus('default', 'status-check')).map((i) => i.ip),
       ['127.0.0.1'],
     );
 
-    const latest = await networking.readNamespacedIngress({ namespace: 'default', name: 'status-check' });
+    const latest = await admin.readNamespacedIngress({ namespace: 'default', name: 'status-check' });
     const specChange: V1Ingress = { ...latest, spec: { ...latest.spec, ingressClassName: 'other' } };
     assert.equal(
       await refusedWith(

@@ -132,6 +132,7 @@ const only = (kind: string) => {
   return found[0] as Obj;
 };
 const deployment = Deployment.parse(only('Deployment'));
+const roles = all.filter((o) => o.kind === 'Role').map((o) => RoleObj.parse(o));
 const pod = deployment.spec.template.spec;
 const containers = [...pod.initContainers, ...pod.containers];
 const container = (name: string) => {
@@ -232,9 +233,16 @@ describe('install manifests', () => {
     assert.equal(ingressClass.spec.controller, 'haproxy.org/ingress-controller');
     const service = only('Service');
     assert.equal(options['publish-service'], `${service.metadata.namespace}/${service.metadata.name}`);
-    const role = RoleObj.parse(only('Role'));
-    const leaseNames = role.rules.flatMap((r) => r.resourceNames ?? []);
-    assert.deepEqual(leaseNames, [options['election-id']], 'the Role names the controller’s Lease');
+    const named = (resource: string) =>
+      roles.flatMap((role) =>
+        role.rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.resourceNames ?? []),
+      );
+    assert.deepEqual(named('leases'), [options['election-id']], 'a Role names the controller’s Lease');
+    assert.deepEqual(
+      named('configmaps'),
+      [configMap.metadata.name],
+      'a Role names the controller’s ConfigMap',
+    );
     for (const [name, fieldPath] of [
       ['POD_NAME', 'metadata.name'],
       ['POD_NAMESPACE', 'metadata.namespace'],
@@ -246,25 +254,23 @@ describe('install manifests', () => {
       );
     const sa = only('ServiceAccount');
     assert.equal(pod.serviceAccountName, sa.metadata.name);
-    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
-      const binding = Binding.parse(only(kind));
-      const target = only(binding.roleRef.kind);
-      assert.equal(
-        binding.roleRef.name,
-        target.metadata.name,
-        `${kind} refers to the ${binding.roleRef.kind}`,
-      );
+    const bindings = all.filter((o) => o.kind.endsWith('Binding')).map((o) => Binding.parse(o));
+    const bound = bindings.map((b) => `${b.roleRef.kind}/${b.roleRef.name}`).sort();
+    const granting = all.filter((o) => o.kind.endsWith('Role')).map((o) => `${o.kind}/${o.metadata.name}`);
+    assert.deepEqual(bound, granting.sort(), 'every Role and ClusterRole is bound, once');
+    for (const binding of bindings)
       assert.deepEqual(binding.subjects, [
         { kind: 'ServiceAccount', name: sa.metadata.name, namespace: NAMESPACE },
       ]);
-    }
   });
 
-  it('grants exactly the API access the controller needs: reads, Ingress and Gateway API status, Events, its Lease', () => {
+  it('grants exactly the API access the controller uses: list and watch, Ingress and Gateway API status, Events, its Lease and ConfigMap', () => {
     const GATEWAY_KINDS = ['gatewayclasses', 'gateways', 'httproutes', 'grpcroutes', 'referencegrants'];
     const grants = (kind: string) =>
-      RoleObj.parse(only(kind))
-        .rules.flatMap((rule) =>
+      all
+        .filter((o) => o.kind === kind)
+        .flatMap((o) => RoleObj.parse(o).rules)
+        .flatMap((rule) =>
           rule.apiGroups.flatMap((group) =>
             rule.resources.flatMap((resource) =>
               rule.verbs.map(
@@ -277,15 +283,16 @@ describe('install manifests', () => {
     const cluster = grants('ClusterRole');
     const namespaced = grants('Role');
     for (const grant of [...cluster, ...namespaced]) assert.ok(!grant.includes('*'), `no wildcard: ${grant}`);
+    // The reflectors list and watch; nothing reads a watched object by name.
     const read = (group: string, resources: string[]) =>
-      resources.flatMap((r) => ['get', 'list', 'watch'].map((v) => `${group} ${r} ${v}`));
+      resources.flatMap((r) => ['list', 'watch'].map((v) => `${group} ${r} ${v}`));
     assert.deepEqual(
       cluster,
       [
-        ...read('core', ['configmaps', 'secrets', 'services']),
+        ...read('core', ['secrets', 'services']),
         ...read('discovery.k8s.io', ['endpointslices']),
         ...read('networking.k8s.io', ['ingresses', 'ingressclasses']),
-        'networking.k8s.io ingresses/status update',
+        // Ingress status is written with a merge patch.
         'networking.k8s.io ingresses/status patch',
         ...read('core', ['namespaces']),
         ...read('gateway.networking.k8s.io', GATEWAY_KINDS),
@@ -304,9 +311,12 @@ describe('install manifests', () => {
         'coordination.k8s.io leases create',
         'coordination.k8s.io leases get (named)',
         'coordination.k8s.io leases update (named)',
+        // The global-settings ConfigMap, by name, in the controller's namespace only.
+        'core configmaps list (named)',
+        'core configmaps watch (named)',
       ].sort(),
     );
-    assert.equal(only('Role').metadata.namespace, NAMESPACE);
+    for (const role of roles) assert.equal(role.metadata.namespace, NAMESPACE);
   });
 
   it('uses one image reference, tagged with the package version, for every container and in the docs', () => {
@@ -321,7 +331,7 @@ describe('install manifests', () => {
       assert.ok(readFileSync(join(ROOT, doc), 'utf8').includes(image), `${doc} names ${image}`);
   });
 
-  it('exposes HTTP, HTTPS and stats on 80/443/1024 through the HAProxy container’s bind ports', () => {
+  it('exposes HTTP and HTTPS on 80/443 through the HAProxy container’s bind ports, not the stats page', () => {
     const service = Service.parse(only('Service'));
     assert.equal(service.spec.type, 'NodePort');
     for (const [key, value] of Object.entries(service.spec.selector))
@@ -331,18 +341,15 @@ describe('install manifests', () => {
     assert.deepEqual(mapped, [
       [80, flagDefault('http-bind-port'), 'TCP'],
       [443, flagDefault('https-bind-port'), 'TCP'],
-      [1024, flagDefault('stats-bind-port'), 'TCP'],
     ]);
+    assert.equal(portNumber(haproxy, 'stats'), flagDefault('stats-bind-port'), 'stats: port-forward only');
 
     const lb = Service.parse(loadFile(join(MANIFESTS, 'options', 'service-loadbalancer.yaml'))[0]);
     assert.equal(lb.spec.type, 'LoadBalancer');
     assert.deepEqual(lb.metadata, service.metadata, 'the option replaces the same Service');
     assert.deepEqual(lb.spec.selector, service.spec.selector);
-    assert.deepEqual(
-      lb.spec.ports,
-      service.spec.ports.filter((p) => p.port !== 1024),
-      'public ports: 80 and 443; the stats page stays off the load balancer',
-    );
+    assert.equal(lb.spec.externalTrafficPolicy, 'Local', 'client source addresses are kept');
+    assert.deepEqual(lb.spec.ports, service.spec.ports, 'public ports: 80 and 443');
   });
 
   it('ships a ConfigMap whose every key is a known ConfigMap setting with a valid value', () => {
@@ -363,6 +370,19 @@ describe('install manifests', () => {
       assert.deepEqual(problems, [], `${name}: ${value}`);
       assert.ok(read, `${name} is read`);
     }
+  });
+
+  it('lets voluntary evictions take one controller pod at a time, never blocking a node drain', () => {
+    const pdb = z
+      .object({
+        spec: z.strictObject({
+          maxUnavailable: z.number(),
+          selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+        }),
+      })
+      .parse(only('PodDisruptionBudget'));
+    assert.equal(pdb.spec.maxUnavailable, 1);
+    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
   });
 
   it('drains on termination: HAProxy soft-stops in preStop, within the grace period', () => {
