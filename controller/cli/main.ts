@@ -186,9 +186,11 @@ function connectToCluster(options: Options, model: ModelOptions, metrics: Metric
       namespaces: options['namespace-whitelist'],
       excludedNamespaces: options['namespace-blacklist'],
       onFailure: (resource) => metrics.watchFailures.inc(1, { resource }),
+      onExpired: (resource) => metrics.watchExpired.inc(1, { resource }),
       timing: {
         relistMs: options['resync-period'],
         watchSeconds: Math.ceil(options['watch-timeout'] / 1000),
+        absentRetryMs: Math.min(30_000, options['resync-period']),
       },
     },
     log,

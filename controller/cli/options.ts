@@ -132,7 +132,7 @@ export const FLAGS = {
     type: 'string',
     arg: 'TIME',
     schema: milliseconds(1000).default(600_000),
-    help: 'Cluster mode: full relist of every watched collection, as a safety net behind the watches.',
+    help: 'Cluster mode: full relist of every watched collection, as a safety net behind the watches. An API not installed (the Gateway API CRDs) is looked for again as often, and at least every 30s.',
   },
   configmap: {
     type: 'string',

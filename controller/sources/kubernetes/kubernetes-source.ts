@@ -19,6 +19,8 @@ export interface KubernetesSourceOptions {
   timing?: Partial<ReflectorTiming>;
   /** Told of every list/watch failure, by resource (for metrics). */
   onFailure?: (resource: string) => void;
+  /** Told of every watch that ended with 410 Gone, by resource (for metrics). */
+  onExpired?: (resource: string) => void;
 }
 
 /** Secrets the controller may need: certificates, CAs and auth users. Tokens and the like are never held. */
@@ -48,10 +50,20 @@ export class KubernetesSource implements Source {
       log: this.#log,
       timing,
       onFailure: this.#options.onFailure,
+      onExpired: this.#options.onExpired,
     };
     const scopes = this.#options.namespaces.length ? this.#options.namespaces : [undefined];
 
-    for (const kind of ['Ingress', 'Service', 'EndpointSlice', 'Secret'] as const) {
+    for (const kind of [
+      'Ingress',
+      'Service',
+      'EndpointSlice',
+      'Secret',
+      'Gateway',
+      'HTTPRoute',
+      'GRPCRoute',
+      'ReferenceGrant',
+    ] as const) {
       for (const namespace of scopes) {
         this.#reflectors.push(
           new Reflector({
@@ -66,6 +78,17 @@ export class KubernetesSource implements Source {
       }
     }
     this.#reflectors.push(new Reflector({ ...common, resource: RESOURCES.IngressClass }));
+    this.#reflectors.push(new Reflector({ ...common, resource: RESOURCES.GatewayClass }));
+    // Namespaces for their labels (listeners select route namespaces by label): only the watched ones.
+    for (const namespace of scopes)
+      this.#reflectors.push(
+        new Reflector({
+          ...common,
+          resource: RESOURCES.Namespace,
+          fieldSelector: namespace ? `metadata.name=${namespace}` : undefined,
+          keep: (raw) => !excluded.has(String((raw.metadata as { name?: string } | undefined)?.name)),
+        }),
+      );
     const [namespace, name] = this.#options.configMap.split('/');
     this.#reflectors.push(
       new Reflector({

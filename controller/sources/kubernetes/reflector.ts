@@ -21,6 +21,8 @@ export interface ReflectorTiming {
   relistMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** How often an optional API that is not installed (its CRDs missing) is looked for again. */
+  absentRetryMs: number;
 }
 
 export const DEFAULT_TIMING: ReflectorTiming = {
@@ -28,6 +30,7 @@ export const DEFAULT_TIMING: ReflectorTiming = {
   relistMs: 10 * 60_000,
   backoffBaseMs: 200,
   backoffMaxMs: 5_000,
+  absentRetryMs: 30_000,
 };
 
 export interface ReflectorOptions {
@@ -41,12 +44,17 @@ export interface ReflectorOptions {
   log: Logger;
   timing: ReflectorTiming;
   onFailure?: (resource: string) => void;
+  /** Told of every watch the API server ended with 410 Gone (its resourceVersion compacted away). */
+  onExpired?: (resource: string) => void;
 }
 
 export interface ReflectorStatus {
   name: string;
-  /** `syncing` until the first list, `watching` when current, `retrying` after a failure. */
-  phase: 'syncing' | 'watching' | 'retrying';
+  /**
+   * `syncing` until the first list, `watching` when current, `retrying` after a failure,
+   * `absent` while an optional API is not installed (an empty collection, looked for again).
+   */
+  phase: 'syncing' | 'watching' | 'retrying' | 'absent';
   synced: boolean;
   objects: number;
   restarts: number;
@@ -75,6 +83,8 @@ export class Reflector {
   #resourceVersion = '';
   #status: ReflectorStatus;
   #flushScheduled = false;
+  /** The API was found missing and said so; cleared by the next successful list. */
+  #absentReported = false;
   #relistTimer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #synced!: () => void;
@@ -140,7 +150,23 @@ export class Reflector {
         }
         // Expired resourceVersion: an immediate fresh list is the documented answer.
         if (error instanceof ApiError && error.status === 410) {
+          log.info(
+            { resource: this.name, resourceVersion: this.#resourceVersion, err: error.message },
+            'watch expired (410 Gone: resourceVersion too old); listing again',
+          );
+          this.#options.onExpired?.(this.#options.resource.kind);
           this.#resourceVersion = '';
+          continue;
+        }
+        // An optional API that is not installed, or not granted: Ingress keeps working without it.
+        if (
+          error instanceof ApiError &&
+          (error.status === 404 || error.status === 403) &&
+          this.#options.resource.optional
+        ) {
+          this.#absent(error.status === 404 ? 404 : 403);
+          delay = 0;
+          await sleep(timing.absentRetryMs, this.#stop.signal);
           continue;
         }
         // Anything else: relist after a backoff, so nothing missed meanwhile can linger.
@@ -186,9 +212,40 @@ export class Reflector {
     this.#flush();
     this.#resourceVersion = resourceVersion;
     const first = !this.#status.synced;
+    if (this.#absentReported)
+      this.#options.log.info({ resource: this.name }, `${this.#apiName()} is installed now; watching`);
+    this.#absentReported = false;
     this.#status = { ...this.#status, phase: 'watching', synced: true, lastError: undefined };
     this.#options.log.debug({ resource: this.name, objects: this.#objects.size, resourceVersion }, 'listed');
     if (first) this.#synced();
+  }
+
+  /**
+   * The API is not served (404: its CRDs are not installed, or were removed) or not
+   * readable (403): the collection is empty. Said once per disappearance, not on every look.
+   */
+  #absent(status: 404 | 403): void {
+    this.#resourceVersion = '';
+    if (this.#objects.size > 0 || this.#problems.size > 0) {
+      this.#objects.clear();
+      this.#problems.clear();
+      this.#flush();
+    }
+    const first = !this.#status.synced;
+    if (!this.#absentReported)
+      this.#options.log.warn(
+        { resource: this.name, retryInMs: this.#options.timing.absentRetryMs },
+        status === 404
+          ? `${this.#apiName()} is not installed (its CRDs are missing); ${this.name} objects are ignored until it is`
+          : `${this.#apiName()} cannot be read (403: the controller's RBAC does not grant it); ${this.name} objects are ignored until it can`,
+      );
+    this.#absentReported = true;
+    this.#status = { ...this.#status, phase: 'absent', synced: true, lastError: undefined };
+    if (first) this.#synced();
+  }
+
+  #apiName(): string {
+    return `API ${this.#options.resource.apiVersion} ${this.#options.resource.plural}`;
   }
 
   #watch(signal: AbortSignal): Promise<void> {
