@@ -27,7 +27,7 @@ export async function helm(args: string[]): Promise<HelmResult> {
     });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-    throw new Error(`helm ${args.join(' ')} failed:\n${stderr || stdout || String(error)}`);
+    throw new Error(`helm ${args.join(' ')} failed:\n${[stdout, stderr].join('\n').trim() || String(error)}`);
   }
 }
 
