@@ -59,7 +59,7 @@ async function exists(path: string, mode = constants.F_OK): Promise<boolean> {
 }
 
 /** `go` from PATH, else the official install location (its bin dir is not always on PATH). */
-function goCommand(): string {
+export function goCommand(): string {
   const onPath = (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'go')));
   return !onPath && existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
 }
