@@ -60,7 +60,15 @@ export class TestController {
     return controller;
   }
 
-  async start(extraArgs: string[] = [], env: Record<string, string> = {}): Promise<void> {
+  /**
+   * `ownProcessGroup`: run the controller as a terminal runs a job, leader of its own
+   * process group, so that a test can signal the whole group as Ctrl-C does.
+   */
+  async start(
+    extraArgs: string[] = [],
+    env: Record<string, string> = {},
+    { ownProcessGroup = false } = {},
+  ): Promise<void> {
     const args = [
       BIN,
       // --demo brings its own manifests directory; --kubeconfig means cluster mode.
@@ -96,6 +104,7 @@ export class TestController {
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
+      detached: ownProcessGroup,
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
