@@ -8,6 +8,7 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
+import { HAPROXY_BIN } from './harness/haproxy-bin.ts';
 import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
@@ -56,7 +57,7 @@ describe('bad input', () => {
     const wrapper = join(controller.dir, 'haproxy-wrapper.sh');
     await writeFile(
       wrapper,
-      `#!/bin/sh\nfor a in "$@"; do if [ "$a" = "-c" ] && [ -e "${failMarker}" ]; then echo "[ALERT] injected validation failure" >&2; exit 1; fi; done\nexec haproxy "$@"\n`,
+      `#!/bin/sh\nfor a in "$@"; do if [ "$a" = "-c" ] && [ -e "${failMarker}" ]; then echo "[ALERT] injected validation failure" >&2; exit 1; fi; done\nexec '${HAPROXY_BIN}' "$@"\n`,
     );
     await chmod(wrapper, 0o755);
     await controller.start(['--haproxy-bin', wrapper]);
@@ -146,10 +147,13 @@ describe('bad input', () => {
   it('never loads a config that fails haproxy -c, keeps serving the last good one, and recovers', async () => {
     const workers = (await controller.showProc()).workers.map((w) => w.pid);
     await writeFile(failMarker, '');
+    // Its own timeout makes a new backend: a structural change, which goes through haproxy -c.
     await controller.write('delta.yaml', [
-      ingress('delta', {
-        rules: [{ host: 'delta.example', paths: [{ path: '/', service: 'alpha', port: 80 }] }],
-      }),
+      ingress(
+        'delta',
+        { rules: [{ host: 'delta.example', paths: [{ path: '/', service: 'alpha', port: 80 }] }] },
+        { annotations: { 'haproxy.org/timeout-server': '7s' } },
+      ),
     ]);
     await eventually(async () =>
       assert.match(await controller.metrics(), /haproxy_sidecar_config_rejected_total [1-9]/),
@@ -164,10 +168,13 @@ describe('bad input', () => {
     assert.match(await controller.log(), /injected validation failure/);
 
     await rm(failMarker);
+    // Its own timeout makes a new backend: a structural change, which goes through haproxy -c.
     await controller.write('delta.yaml', [
-      ingress('delta', {
-        rules: [{ host: 'delta.example', paths: [{ path: '/', service: 'alpha', port: 80 }] }],
-      }),
+      ingress(
+        'delta',
+        { rules: [{ host: 'delta.example', paths: [{ path: '/', service: 'alpha', port: 80 }] }] },
+        { annotations: { 'haproxy.org/timeout-server': '7s' } },
+      ),
     ]);
     await eventually(async () => assert.equal((await controller.get('delta.example', '/')).pod, 'alpha-1'));
     await bothServe();

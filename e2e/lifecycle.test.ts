@@ -82,10 +82,13 @@ describe('controller lifecycle', () => {
       }
     })();
     for (let i = 1; i <= 5; i++) {
+      // Each with its own timeout: a new backend, which needs a reload (a new route alone does not).
       await controller.write(`extra-${i}.yaml`, [
-        ingress(`extra-${i}`, {
-          rules: [{ host: `extra-${i}.example`, paths: [{ path: '/', service: 'app', port: 80 }] }],
-        }),
+        ingress(
+          `extra-${i}`,
+          { rules: [{ host: `extra-${i}.example`, paths: [{ path: '/', service: 'app', port: 80 }] }] },
+          { annotations: { 'haproxy.org/timeout-server': `${10 + i}s` } },
+        ),
       ]);
       const took = await eventually(async () =>
         assert.equal((await controller.get(`extra-${i}.example`, '/')).status, 200),
@@ -105,7 +108,7 @@ describe('controller lifecycle', () => {
     );
     await eventually(async () => assert.ok((await controller.reloads()) >= reloadsBefore + 1));
     assert.ok((await controller.reloads()) <= reloadsBefore + 5, 'at most one reload per change');
-    assert.match(await controller.log(), /"reason":"routes","outcome":"reload"/);
+    assert.match(await controller.log(), /"reason":"backends added \(default_app_80_[0-9a-f]+\)","outcome":"reload"/);
   });
 
   it('stops HAProxy and itself on SIGTERM, leaving no process behind', async () => {

@@ -73,4 +73,6 @@ fi
 rm -f "$RUNTIME_DIR/master.sock"
 # exec keeps this pid: it becomes the HAProxy master's, which `drain` signals.
 echo "$$" >"$PIDFILE"
+# HAProxy sizes maxconn (when unset) from the file-descriptor limit it starts with.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec "$HAPROXY" -W -S "$RUNTIME_DIR/master.sock,mode,660" -f "$CONFIG_DIR/haproxy.cfg"

@@ -6,12 +6,14 @@
  * has applied, and keeps the files on disk identical to it.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { DesiredState } from '../model/types.ts';
+import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
 import { buildView, type Listen, type Paths } from './config/view.ts';
 import type { ConfigWriter } from './config/writer.ts';
@@ -67,8 +69,8 @@ export class Applier {
   #applied: Applied | undefined;
   /** Files written beside a Runtime API update since the last install. */
   readonly #runtimeFiles = new Set<string>();
-  /** Digest of the last config HAProxy refused to load, with what it said. */
-  #refused: { digest: string; output: string } | undefined;
+  /** Digest of the last haproxy.cfg HAProxy refused to load, with why it was tried and what HAProxy said. */
+  #refused: { digest: string; reason: string; output: string } | undefined;
   /** Applies and sweeps run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | undefined;
@@ -187,7 +189,7 @@ export class Applier {
         // The old worker serves on: put back the files it runs with, so that anything
         // reading them later (a restarted HAProxy, the next runtime change) agrees with it.
         await writer.install(this.#render(applied.state, applied.slots));
-        this.#refused = { digest, output: error.output };
+        this.#refused = { digest, reason, output: error.output };
         metrics.reloadFailures.inc();
         throw new ConfigLoadError(reason, error.output, false);
       }
@@ -250,11 +252,19 @@ export class Applier {
   }
 }
 
-const digestOf = (files: readonly RenderedFile[]): string => {
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(file.path).update('\0').update(file.content).update('\0');
-  return hash.digest('hex');
-};
+/** Read once: the limit does not change under a running process. */
+const FD_LIMIT = (() => {
+  try {
+    return hardFdLimit(readFileSync('/proc/self/limits', 'utf8'));
+  } catch {
+    return undefined;
+  }
+})();
+
+const digestOf = (files: readonly RenderedFile[]): string =>
+  createHash('sha256')
+    .update(files.find((f) => f.path === 'haproxy.cfg')?.content ?? '')
+    .digest('hex');
 
 /** A bounded label set for the metric; the full reason is in the log line. */
 function reasonLabel(reason: string): string {

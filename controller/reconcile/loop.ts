@@ -119,15 +119,22 @@ export class ReconcileLoop {
       for (const b of state.backends) for (const e of b.endpoints) e.state === 'ready' ? ready++ : draining++;
       this.#metrics.endpoints.set(ready, { state: 'ready' });
       this.#metrics.endpoints.set(draining, { state: 'drain' });
+      const withLoadProblem = () =>
+        this.#loadProblem ? [...state.problems, this.#loadProblem] : state.problems;
+      this.#reportProblems(withLoadProblem());
       let outcome: Awaited<ReturnType<Applier['apply']>>;
       try {
         outcome = await this.#applier.apply(state);
-        this.#loadProblem = undefined;
       } catch (error) {
-        if (error instanceof ConfigLoadError) this.#loadProblem = loadProblemOf(error);
+        if (error instanceof ConfigLoadError) {
+          this.#loadProblem = loadProblemOf(error);
+          this.#reportProblems(withLoadProblem());
+        }
         throw error;
-      } finally {
-        this.#reportProblems(this.#loadProblem ? [...state.problems, this.#loadProblem] : state.problems);
+      }
+      if (this.#loadProblem) {
+        this.#loadProblem = undefined;
+        this.#reportProblems(state.problems);
       }
       this.#changes.served(changes, outcome);
       this.#metrics.reconciles.inc(1, { outcome });
