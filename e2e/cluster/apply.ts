@@ -25,12 +25,16 @@ export interface SourcedObject {
 
 /** Sends objects exactly as written, with strict field validation. */
 export class RawObjectApi extends KubernetesObjectApi {
-  /** Server-side apply: creates the object or updates the fields this manager owns. */
-  async applyStrict(object: KubernetesObject): Promise<KubernetesObject> {
+  /**
+   * Server-side apply: creates the object or updates the fields this manager owns.
+   * With `dryRun`, the API server validates and defaults the object, and stores nothing.
+   */
+  async applyStrict(object: KubernetesObject, options: { dryRun?: boolean } = {}): Promise<KubernetesObject> {
     const path = await this.specUriPath(object, 'patch');
     const context = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
     context.setQueryParam('fieldManager', FIELD_MANAGER);
     context.setQueryParam('fieldValidation', 'Strict');
+    if (options.dryRun) context.setQueryParam('dryRun', 'All');
     context.setQueryParam('force', 'true');
     context.setHeaderParam('Accept', 'application/json');
     context.setHeaderParam('Content-Type', 'application/apply-patch+yaml');

@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { TestCluster } from '../cluster/cluster.ts';
+import { installCrds } from '../cluster/crds.ts';
+import { gatewayApiCrds } from '../gateway-api/crds.ts';
 import { TestController } from './controller.ts';
 import { type EndpointSpec, endpointSlice } from './objects.ts';
 
@@ -19,9 +21,15 @@ export interface ClusterEnv {
   kubeconfig: string;
 }
 
-export async function startClusterWithManifests(): Promise<ClusterEnv> {
+export async function startClusterWithManifests(
+  options: {
+    /** Install the Gateway API CRDs (standard channel, e2e/gateway-api/go.mod's release) first. */
+    gatewayApi?: boolean;
+  } = {},
+): Promise<ClusterEnv> {
   const cluster = await TestCluster.start();
   try {
+    if (options.gatewayApi) await installCrds(cluster, (await gatewayApiCrds()).crds);
     await cluster.apply(MANIFESTS_DIR);
     const kubeconfig = await cluster.serviceAccountKubeconfig(CONTROLLER_NAMESPACE, SERVICE_ACCOUNT);
     return { cluster, kubeconfig };
