@@ -110,12 +110,22 @@ export class TestController {
     child.stderr?.pipe(log);
     this.child = child;
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    await eventually(async () => {
-      if (child.exitCode !== null)
-        throw new Error(`controller exited with ${child.exitCode}:\n${await this.log()}`);
-      const reply = await httpGet(this.ports.controller, '/readyz');
-      if (reply.status !== 200) throw new Error(`not ready: ${reply.status}`);
-    }, 20_000);
+    const exited = new AbortController();
+    child.once('exit', () => exited.abort());
+    await eventually(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`controller exited with ${child.exitCode}:\n${await this.log()}`);
+        const reply = await httpGet(this.ports.controller, '/readyz');
+        if (reply.status !== 200) throw new Error(`not ready: ${reply.status}`);
+      },
+      20_000,
+      10,
+      exited.signal,
+    ).catch(async (error) => {
+      if (child.exitCode === null) throw error;
+      throw new Error(`controller exited with ${child.exitCode}:\n${await this.log()}`);
+    });
   }
 
   /** Writes a manifest file the way editors and kubectl-like tools do: a temp file renamed into place. */

@@ -1,8 +1,12 @@
-/** Polls until an assertion passes or a bounded time runs out; returns how long it took. */
+/**
+ * Polls until an assertion passes or a bounded time runs out; returns how long it took.
+ * An aborted `signal` (e.g. the process under test exited) ends the wait after the next failed check.
+ */
 export async function eventually(
   check: () => Promise<void> | void,
   timeoutMs = 5_000,
   intervalMs = 10,
+  signal?: AbortSignal,
 ): Promise<number> {
   const started = performance.now();
   let lastError: unknown;
@@ -12,6 +16,7 @@ export async function eventually(
       return performance.now() - started;
     } catch (error) {
       lastError = error;
+      if (signal?.aborted) break;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
