@@ -1,7 +1,13 @@
-/** The embedded default: `--demo` serves the demo resources with its own demo backends. */
+/**
+ * The embedded default: `--demo` serves the demo resources with its own demo backends,
+ * and keeps those backends in step with the EndpointSlices as the README invites users to edit them.
+ */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
+import { podSubnet } from './harness/net.ts';
+import { endpointSlice, ingress, service } from './harness/objects.ts';
 import { eventually } from './harness/wait.ts';
 
 describe('demo mode', () => {
@@ -25,5 +31,61 @@ describe('demo mode', () => {
     assert.match(String((await controller.get('foo.bar', '/api/users')).pod), /^api-[123]$/);
     assert.match(String((await controller.get('x.demo.local', '/')).pod), /^app-[12]$/);
     assert.equal((await controller.get('unknown.example', '/')).status, 404);
+  });
+});
+
+describe('demo mode follows its EndpointSlices', () => {
+  let controller: TestController;
+  const subnet = podSubnet();
+  const port = 20_000 + Math.floor(Math.random() * 30_000);
+  const pods = (...numbers: number[]) =>
+    endpointSlice(
+      'web',
+      { port },
+      numbers.map((n) => ({ address: `${subnet}.${n}`, name: `web-${n}` })),
+    );
+  const answering = async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 6; i++) seen.add(String((await controller.get('web.example', '/')).pod));
+    return [...seen].sort();
+  };
+  const listening = (n: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(port, `${subnet}.${n}`);
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+
+  before(async () => {
+    controller = await TestController.create({
+      'web.yaml': [
+        service('web', [{ port: 80 }]),
+        ingress('web', {
+          rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
+        }),
+      ],
+      'web-slice.yaml': [pods(1)],
+    });
+    await controller.start(['--demo', '--manifests', controller.manifests]);
+  });
+
+  after(async () => {
+    await controller?.cleanup();
+  });
+
+  it('starts an echo server for a pod added while it runs', async () => {
+    assert.deepEqual(await answering(), ['web-1']);
+    await controller.write('web-slice.yaml', [pods(1, 2)]);
+    await eventually(async () => assert.deepEqual(await answering(), ['web-1', 'web-2']));
+  });
+
+  it('stops the echo server of a pod removed', async () => {
+    await controller.write('web-slice.yaml', [pods(2)]);
+    await eventually(async () => assert.equal(await listening(1), false, 'web-1 stopped'));
+    assert.equal(await listening(2), true, 'web-2 still runs');
+    await eventually(async () => assert.deepEqual(await answering(), ['web-2']));
   });
 });
