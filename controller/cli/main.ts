@@ -73,7 +73,8 @@ export async function run(
   }
 
   const store = new Store();
-  const source: Source = cluster?.source ?? new ManifestsSource(manifestsDir ?? '', log);
+  const manifests = cluster ? undefined : new ManifestsSource(manifestsDir ?? '', log);
+  const source: Source = cluster?.source ?? (manifests as ManifestsSource);
   const masterSocket = options['haproxy-master-socket'] ?? join(runtimeDir, 'master.sock');
   const statsSocket = join(runtimeDir, 'haproxy.sock');
   const observeRoundTrip = (message: unknown) => {
@@ -135,7 +136,12 @@ export async function run(
     metrics,
     {
       ready: () => {
-        const detail = [loop.served ? 'ok' : 'waiting for the first config', ...(cluster?.describe() ?? [])];
+        // The same shape in both modes: the state, then the sources (cluster mode adds the leader).
+        const sources = cluster?.describe() ?? [
+          `manifests: ${manifestsDir}`,
+          ...(manifests?.status().map(collectionLine) ?? []),
+        ];
+        const detail = [loop.served ? 'ok' : 'waiting for the first config', ...sources];
         return { ready: loop.served, detail: detail.join('\n') };
       },
     },
@@ -167,6 +173,18 @@ export async function run(
     log.info('stopped');
     log.flush();
   };
+}
+
+/** One watched collection on /readyz: `Ingress: watching, 3 objects`. */
+function collectionLine(r: {
+  name: string;
+  phase: string;
+  objects: number;
+  restarts?: number;
+  lastError?: string;
+}) {
+  const restarts = r.restarts ? `, ${r.restarts} restarts` : '';
+  return `${r.name}: ${r.phase}, ${r.objects} objects${restarts}${r.lastError ? `, last error: ${r.lastError}` : ''}`;
 }
 
 /** Cluster mode: the API client, the informers' source, leader election and the status/Event writer. */
@@ -218,14 +236,7 @@ function connectToCluster(options: Options, model: ModelOptions, metrics: Metric
   );
   const describe = () => [
     `leader: ${elector.isLeader ? 'yes' : 'no'} (${identity})`,
-    ...source
-      .status()
-      .map(
-        (r) =>
-          `${r.name}: ${r.phase}, ${r.objects} objects${r.restarts ? `, ${r.restarts} restarts` : ''}${
-            r.lastError ? `, last error: ${r.lastError}` : ''
-          }`,
-      ),
+    ...source.status().map(collectionLine),
   ];
   return { client, source, elector, reporter, describe };
 }

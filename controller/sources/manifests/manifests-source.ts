@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, relative } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Logger } from 'pino';
+import { KINDS } from '../../store/schemas.ts';
 import { type Parsed, refKey, type Store } from '../../store/store.ts';
 import type { Source } from '../source.ts';
 import { parseManifestFile } from './parse-file.ts';
@@ -60,6 +61,14 @@ export class ManifestsSource implements Source {
 
   async stop(): Promise<void> {
     await this.#watcher?.close();
+  }
+
+  /** Objects held per kind, every kind listed: what /readyz shows, as cluster mode shows its collections. */
+  status(): { name: string; phase: 'watching'; objects: number }[] {
+    const counts = new Map<string, number>(KINDS.map((kind) => [kind, 0]));
+    for (const objects of this.#lastGood.values())
+      for (const { kind } of objects) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return [...counts].map(([name, objects]) => ({ name, phase: 'watching', objects }));
   }
 
   #origin(path: string): string {
