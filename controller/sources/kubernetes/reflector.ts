@@ -232,6 +232,10 @@ export class Reflector {
       this.#flush();
     }
     const first = !this.#status.synced;
+    this.#options.log.debug(
+      { resource: this.name, status },
+      `${this.#apiName()} not served; looking again later`,
+    );
     if (!this.#absentReported)
       this.#options.log.warn(
         { resource: this.name, retryInMs: this.#options.timing.absentRetryMs },
