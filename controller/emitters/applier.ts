@@ -12,7 +12,7 @@ import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { DesiredState } from '../model/types.ts';
+import type { Backend, DesiredState } from '../model/types.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
 import { buildView, type Listen, type Paths } from './config/view.ts';
@@ -59,6 +59,8 @@ export class ConfigLoadError extends Error {
 
 interface Applied {
   state: DesiredState;
+  /** The state's backends by name. */
+  backends: ReadonlyMap<string, Backend>;
   structure: string;
   slots: SlotTable;
   maps: MapFiles;
@@ -120,13 +122,13 @@ export class Applier {
     structure: string,
   ): Promise<ApplyOutcome | { reload: string }> {
     const { metrics, log, paths, runtime } = this.#deps;
-    const servers = planRuntime(applied.slots, state.backends);
+    const servers = planRuntime(applied.slots, state.backends, applied.backends);
     if (servers.kind === 'reload') return { reload: servers.reason };
     const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
     const maps = planMaps(applied.state.routing, applied.maps, state.routing, paths.configDir);
     const commands = [...certificates.commands, ...servers.commands];
     if (commands.length === 0 && certificates.write.length === 0 && maps.replace.length === 0) {
-      this.#applied = { state, structure, slots: servers.slots, maps: maps.files };
+      this.#applied = { state, backends: byName(state), structure, slots: servers.slots, maps: maps.files };
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
     }
@@ -137,7 +139,7 @@ export class Applier {
     const mapped = await runtime.replaceMaps(maps.replace);
     await replaceFiles(paths.configDir, maps.write);
     await removeFiles(paths.configDir, certificates.remove);
-    this.#applied = { state, structure, slots: servers.slots, maps: maps.files };
+    this.#applied = { state, backends: byName(state), structure, slots: servers.slots, maps: maps.files };
     metrics.runtimeCommands.inc(commands.length + mapped.commands);
     const changed = [
       certificates.commands.length > 0 && 'certificates',
@@ -197,7 +199,7 @@ export class Applier {
       outcome = 'reload';
     }
     this.#refused = undefined;
-    this.#applied = { state, structure, slots, maps: mapFilesOf(state.routing) };
+    this.#applied = { state, backends: byName(state), structure, slots, maps: mapFilesOf(state.routing) };
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');
     return outcome;
   }
@@ -251,6 +253,8 @@ export class Applier {
     }
   }
 }
+
+const byName = (state: DesiredState): Map<string, Backend> => new Map(state.backends.map((b) => [b.name, b]));
 
 /** Read once: the limit does not change under a running process. */
 const FD_LIMIT = (() => {

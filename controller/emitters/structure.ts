@@ -6,17 +6,30 @@
  * structure (the bind line names it), and so does whether ssl-passthrough is
  * on (it puts a TCP frontend in front of the HTTPS one).
  */
-import type { DesiredState } from '../model/types.ts';
+import type { Backend, DesiredState } from '../model/types.ts';
+
+/** The model hands back unchanged backends as the same objects: each is serialised once. */
+const backendStructures = new WeakMap<Backend, string>();
+
+function backendStructure(backend: Backend): string {
+  let structure = backendStructures.get(backend);
+  if (structure === undefined) {
+    const { endpoints: _endpoints, ...rest } = backend;
+    structure = JSON.stringify(rest);
+    backendStructures.set(backend, structure);
+  }
+  return structure;
+}
 
 export function structureOf(state: DesiredState): string {
   const { problems: _problems, backends, tls, routing, ...rest } = state;
   const { certificates: _certificates, defaultCertificate, ...tlsRest } = tls;
-  return JSON.stringify({
+  const head = JSON.stringify({
     ...rest,
     passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
-    backends: backends.map(({ endpoints: _endpoints, ...b }) => b),
   });
+  return `${head}\n${backends.map(backendStructure).join('\n')}`;
 }
 
 /** A short, human reason for a reload, naming the first parts that changed. */

@@ -11,10 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Problem } from '../store/problems.ts';
-import type { Ingress, IngressBackend } from '../store/schemas.ts';
+import type { Ingress, IngressBackend, Secret } from '../store/schemas.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { endpointsFor } from './endpoints.ts';
+import { ModelMemo, type Resolution } from './memo.ts';
 import { resolvePolicy } from './policy.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { resolveAll, type SettingsLayer } from './settings/registry.ts';
@@ -62,11 +63,6 @@ export function serviceRefOf(ingress: Ingress, backend: IngressBackend): Service
   };
 }
 
-/** True when the Ingress lists `vhost` in its tls section. */
-function hasTls(ingress: Ingress, vhost: string): boolean {
-  return ingress.spec.tls.some((tls) => tls.hosts.includes(vhost));
-}
-
 interface Variants {
   /** Resolved settings and policy (as JSON) → backend. */
   byIdentity: Map<string, Backend>;
@@ -85,57 +81,90 @@ export class BackendCatalog {
   readonly #snapshot: Snapshot;
   readonly #configLayer: SettingsLayer | undefined;
   readonly #problems: Problem[];
+  readonly #memo: ModelMemo;
 
-  constructor(snapshot: Snapshot, configLayer: SettingsLayer | undefined, problems: Problem[]) {
+  constructor(
+    snapshot: Snapshot,
+    configLayer: SettingsLayer | undefined,
+    problems: Problem[],
+    memo = new ModelMemo(),
+  ) {
     this.#snapshot = snapshot;
     this.#configLayer = configLayer;
     this.#problems = problems;
+    this.#memo = memo;
   }
 
   /**
    * Returns the backend name for a reference from `referrer` (for a route of
    * `vhost`, if any); a missing Service still gets a (serverless → 503) backend.
    */
-  use(ref: ServiceRef, referrer: Ingress | undefined, referrerLabel: string, vhost?: string): string {
-    const base = backendName(ref);
-    const tlsHost = referrer !== undefined && vhost !== undefined && hasTls(referrer, vhost);
-    const referrerKey = referrer ? nsName(referrer.metadata.namespace, referrer.metadata.name) : '';
-    const cacheKey = `${base}\u0000${referrerKey}\u0000${tlsHost}`;
+  use(
+    ref: ServiceRef,
+    referrer: Ingress | undefined,
+    referrerLabel: string,
+    tlsHost = false,
+    key?: string,
+  ): string {
+    const referrerKey = () => (referrer ? nsName(referrer.metadata.namespace, referrer.metadata.name) : '');
+    const cacheKey = key ?? `${backendName(ref)}\u0000${referrerKey()}\u0000${tlsHost}`;
     const cached = this.#resolved.get(cacheKey);
     if (cached) return cached;
+    const base = backendName(ref);
 
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
-    const layers: SettingsLayer[] = [];
-    if (service) {
-      layers.push({
-        scope: 'service',
-        object: `Service ${serviceKey}`,
-        values: service.metadata.annotations,
-      });
-    }
-    if (referrer) {
-      layers.push({
-        scope: 'ingress',
-        object: `Ingress ${referrerKey}`,
-        values: referrer.metadata.annotations,
-      });
-    }
-    if (this.#configLayer) layers.push(this.#configLayer);
-    const settings = resolveAll(BACKEND_KEYS, layers, this.#problems);
-    const policy = resolvePolicy(
-      layers,
-      { tlsHost, namespace: ref.namespace, referrer: referrerLabel },
-      this.#snapshot,
-      this.#problems,
+    const secrets = this.#snapshot.secrets;
+    const { settings, policy, identity, problems } = this.#memo.resolution(
+      cacheKey,
+      [service, referrer, this.#configLayer?.values],
+      (key) => secrets.get(key),
+      (): Resolution => {
+        const layers: SettingsLayer[] = [];
+        if (service)
+          layers.push({
+            scope: 'service',
+            object: `Service ${serviceKey}`,
+            values: service.metadata.annotations,
+          });
+        if (referrer)
+          layers.push({
+            scope: 'ingress',
+            object: `Ingress ${referrerKey()}`,
+            values: referrer.metadata.annotations,
+          });
+        if (this.#configLayer) layers.push(this.#configLayer);
+        const found: Problem[] = [];
+        const read: [string, Secret | undefined][] = [];
+        const settings = resolveAll(BACKEND_KEYS, layers, found);
+        const policy = resolvePolicy(
+          layers,
+          { tlsHost, namespace: ref.namespace, referrer: referrerLabel },
+          (key) => {
+            const secret = secrets.get(key);
+            read.push([key, secret]);
+            return secret;
+          },
+          found,
+        );
+        const identity = JSON.stringify({ settings, policy });
+        return {
+          inputs: [service, referrer, this.#configLayer?.values],
+          secrets: read,
+          settings,
+          policy,
+          identity,
+          problems: found,
+        };
+      },
     );
+    this.#problems.push(...problems);
 
     let variants = this.#variants.get(base);
     if (!variants) {
       variants = { byIdentity: new Map(), endpoints: this.#endpoints(ref, referrerLabel) };
       this.#variants.set(base, variants);
     }
-    const identity = JSON.stringify({ settings, policy });
     let backend = variants.byIdentity.get(identity);
     if (!backend) {
       backend = {
@@ -177,7 +206,8 @@ export class BackendCatalog {
       const wanted = 'number' in ref.port ? ref.port.number : `"${ref.port.name}"`;
       return problem(`Service ${serviceKey} has no port ${wanted}; requests get 503`);
     }
-    return endpointsFor(port, this.#snapshot.endpointSlices.get(serviceKey) ?? []);
+    const slices = this.#snapshot.endpointSlices.get(serviceKey) ?? [];
+    return this.#memo.endpoints(port, slices, () => endpointsFor(port, slices));
   }
 
   list(): Backend[] {

@@ -7,6 +7,8 @@ import type { Problem } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
 import { ingressClassFilter } from './ingress-class.ts';
+import { rulesOf } from './ingress-rules.ts';
+import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
@@ -14,6 +16,7 @@ import { ANNOTATION_PREFIXES, resolveAll, type SettingsLayer } from './settings/
 import { withoutSnippets } from './snippets.ts';
 import { buildTls } from './tls.ts';
 import { ANY_HOST, BUILTIN_DEFAULT_BACKEND, type DesiredState } from './types.ts';
+import { reportUnknownKeys, unknownServiceAnnotations } from './unknown-keys.ts';
 
 export interface ModelOptions {
   /** `namespace/name` of the ConfigMap with global settings. */
@@ -30,7 +33,11 @@ export interface ModelOptions {
 
 const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(k.aliases ?? [])]));
 
-export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredState {
+/**
+ * `memo` carries what earlier passes computed (see memo.ts); without one,
+ * everything is computed afresh, with the same result.
+ */
+export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new ModelMemo()): DesiredState {
   const problems: Problem[] = [...snapshot.problems];
 
   const configMap = snapshot.configMaps.get(options.configMap);
@@ -47,27 +54,20 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
 
   const isOurs = ingressClassFilter(snapshot.ingressClasses, options);
   const ingresses = snapshot.ingresses.filter(isOurs).sort(byAge);
-  const backends = new BackendCatalog(snapshot, configLayer, problems);
+  const backends = new BackendCatalog(snapshot, configLayer, problems, memo);
   const table = new RouteTable();
   const vhostFallbacks = new Map<string, string>();
   let catchAll: { backend: string; ingress: string } | undefined;
-  const reportedServices = new Set<string>();
+  const reportedServices = new Set<object>();
 
   ingresses.forEach((ingress, rank) => {
-    const label = `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name}`;
-    reportUnknownAnnotations(label, ingress.metadata.annotations, problems);
-    const defaultRef = ingress.spec.defaultBackend && serviceRefOf(ingress, ingress.spec.defaultBackend);
-    if (ingress.spec.defaultBackend && !defaultRef) {
-      problems.push({
-        object: label,
-        field: 'spec.defaultBackend',
-        message: 'resource backends are not supported',
-        severity: 'error',
-      });
-    }
-    const defaultBackend = defaultRef && backends.use(defaultRef, ingress, label);
+    const rules = rulesOf(ingress);
+    const label = rules.label;
+    problems.push(...rules.problems);
+    const defaultBackend =
+      rules.defaultRef && backends.use(rules.defaultRef, ingress, label, false, rules.defaultResolutionKey);
 
-    if (ingress.spec.rules.length === 0 && defaultBackend) {
+    if (rules.vhosts.length === 0 && defaultBackend) {
       // An Ingress with only a defaultBackend is the cluster-wide catch-all.
       if (!catchAll) catchAll = { backend: defaultBackend, ingress: label };
       else
@@ -78,53 +78,19 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
           severity: 'warning',
         });
     }
-
-    ingress.spec.rules.forEach((rule, ruleIndex) => {
-      const vhost = rule.host ?? ANY_HOST;
+    for (const vhost of rules.vhosts) {
       table.addHost(vhost);
       if (defaultBackend && !vhostFallbacks.has(vhost)) vhostFallbacks.set(vhost, defaultBackend);
-      rule.http?.paths.forEach((path, pathIndex) => {
-        const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
-        const ref = serviceRefOf(ingress, path.backend);
-        if (!ref) {
-          problems.push({
-            object: label,
-            field,
-            message: 'resource backends are not supported',
-            severity: 'error',
-          });
-          return;
-        }
-        if (path.path === undefined && path.pathType !== 'ImplementationSpecific') {
-          problems.push({
-            object: label,
-            field,
-            message: `pathType ${path.pathType} requires a path`,
-            severity: 'error',
-          });
-          return;
-        }
-        const backend = backends.use(ref, ingress, label, vhost);
-        const serviceKey = nsName(ref.namespace, ref.name);
-        if (!reportedServices.has(serviceKey)) {
-          reportedServices.add(serviceKey);
-          const service = snapshot.services.get(serviceKey);
-          if (service)
-            reportUnknownAnnotations(`Service ${serviceKey}`, service.metadata.annotations, problems);
-        }
-        if (path.path?.includes('?')) {
-          problems.push({
-            object: label,
-            field: `${field}.path`,
-            message:
-              'a request path never contains "?" (it starts the query string); this path never matches',
-            severity: 'warning',
-          });
-        }
-        const match = path.pathType === 'Exact' ? 'Exact' : 'Prefix';
-        table.add(vhost, path.path ?? '/', match, { backend, rank, ingress: label });
-      });
-    });
+    }
+    for (const path of rules.paths) {
+      const backend = backends.use(path.ref, ingress, label, path.tlsHost, path.resolutionKey);
+      const service = snapshot.services.get(nsName(path.ref.namespace, path.ref.name));
+      if (service && !reportedServices.has(service)) {
+        reportedServices.add(service);
+        problems.push(...unknownServiceAnnotations(service));
+      }
+      table.add(path.vhost, path.path, path.match, { backend, rank, ingress: label });
+    }
   });
 
   let defaultBackend = catchAll?.backend ?? BUILTIN_DEFAULT_BACKEND;
@@ -184,45 +150,16 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions): DesiredSt
     problems,
   );
 
+  const stableBackends = tls.backends.map((b) => memo.backend(b));
+  memo.settle(stableBackends);
   return {
     global: settled.global,
     defaults: { ...defaults, timeoutServer },
-    routing,
-    backends: tls.backends,
+    routing: memo.routing(routing),
+    backends: stableBackends,
     tls: tls.tls,
     problems: dedupe(problems),
   };
-}
-
-function reportUnknownKeys(layer: SettingsLayer, problems: Problem[]): void {
-  for (const key of Object.keys(layer.values)) {
-    if (!KNOWN_NAMES.has(key)) {
-      problems.push({
-        object: layer.object,
-        field: key,
-        message: 'not a supported key; ignored',
-        severity: 'warning',
-      });
-    }
-  }
-}
-
-function reportUnknownAnnotations(
-  object: string,
-  annotations: Record<string, string>,
-  problems: Problem[],
-): void {
-  for (const key of Object.keys(annotations)) {
-    const prefix = ANNOTATION_PREFIXES.find((p) => key.startsWith(p));
-    if (prefix && !KNOWN_NAMES.has(key.slice(prefix.length))) {
-      problems.push({
-        object,
-        field: key,
-        message: 'not a supported annotation; ignored',
-        severity: 'warning',
-      });
-    }
-  }
 }
 
 function dedupe(problems: Problem[]): Problem[] {

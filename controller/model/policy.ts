@@ -6,7 +6,7 @@
  * Service port with different policies get different backends.
  */
 import type { Problem } from '../store/problems.ts';
-import type { Snapshot } from '../store/store.ts';
+import type { Secret } from '../store/schemas.ts';
 import { ANNOTATION_PREFIXES, type Resolved, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { REQUEST_KEYS } from './settings/request-keys.ts';
 
@@ -88,7 +88,7 @@ const setsAny = (layers: readonly SettingsLayer[]): boolean =>
 export function resolvePolicy(
   layers: readonly SettingsLayer[],
   context: PolicyContext,
-  snapshot: Snapshot,
+  secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
 ): BackendPolicy {
   const s = setsAny(layers) ? resolveAll(REQUEST_KEYS, layers, problems) : DEFAULTS;
@@ -116,7 +116,7 @@ export function resolvePolicy(
       maxAge: s.corsMaxAge,
     };
   }
-  if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, context, snapshot, problems);
+  if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, context, secretOf, problems);
   if (s.requestRedirect) policy.requestRedirect = { target: s.requestRedirect, code: s.requestRedirectCode };
   if (s.pathRewrite) policy.pathRewrite = s.pathRewrite;
   if (s.setHost) policy.setHost = s.setHost;
@@ -136,7 +136,7 @@ export function resolvePolicy(
 function resolveAuth(
   s: RequestSettings,
   context: PolicyContext,
-  snapshot: Snapshot,
+  secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
 ): NonNullable<BackendPolicy['auth']> {
   const closed = { realm: s.authRealm, users: [] };
@@ -147,7 +147,7 @@ function resolveAuth(
     return closed;
   }
   const key = s.authSecret.includes('/') ? s.authSecret : `${context.namespace}/${s.authSecret}`;
-  const secret = snapshot.secrets.get(key);
+  const secret = secretOf(key);
   if (!secret) {
     problem('auth-secret', `Secret ${key} not found; every request gets 401`);
     return closed;

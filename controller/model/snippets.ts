@@ -6,7 +6,12 @@
 import type { Problem } from '../store/problems.ts';
 import type { Snapshot } from '../store/store.ts';
 import { BACKEND_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
-import { ANNOTATION_PREFIXES, type SettingKey, type SettingsLayer } from './settings/registry.ts';
+import {
+  ANNOTATION_PREFIXES,
+  carriesSettings,
+  type SettingKey,
+  type SettingsLayer,
+} from './settings/registry.ts';
 import type { Backend, DesiredState } from './types.ts';
 
 const SNIPPET_KEYS: readonly SettingKey<unknown>[] = [
@@ -16,21 +21,36 @@ const SNIPPET_KEYS: readonly SettingKey<unknown>[] = [
   BACKEND_KEYS.backendConfigSnippet,
 ];
 
-function reportLayer(layer: SettingsLayer, problems: Problem[]): void {
-  for (const key of SNIPPET_KEYS) {
-    if (!key.scopes.includes(layer.scope)) continue;
-    const fields =
-      layer.scope === 'configmap' ? [key.name] : ANNOTATION_PREFIXES.map((prefix) => prefix + key.name);
-    for (const field of fields) {
-      if (layer.values[field] === undefined) continue;
-      problems.push({
-        object: layer.object,
-        field,
-        message: 'config snippets are disabled (start the controller with --allow-config-snippets); ignored',
-        severity: 'warning',
-      });
+const found = new WeakMap<object, Problem[]>();
+
+/** The snippet keys a layer sets, as problems; worked out once per values object. */
+function snippetProblems(layer: SettingsLayer): readonly Problem[] {
+  if (!carriesSettings(layer)) return [];
+  let problems = found.get(layer.values);
+  if (!problems) {
+    problems = [];
+    for (const key of SNIPPET_KEYS) {
+      if (!key.scopes.includes(layer.scope)) continue;
+      const fields =
+        layer.scope === 'configmap' ? [key.name] : ANNOTATION_PREFIXES.map((prefix) => prefix + key.name);
+      for (const field of fields) {
+        if (layer.values[field] === undefined) continue;
+        problems.push({
+          object: layer.object,
+          field,
+          message:
+            'config snippets are disabled (start the controller with --allow-config-snippets); ignored',
+          severity: 'warning',
+        });
+      }
     }
+    found.set(layer.values, problems);
   }
+  return problems;
+}
+
+function reportLayer(layer: SettingsLayer, problems: Problem[]): void {
+  for (const problem of snippetProblems(layer)) problems.push(problem);
 }
 
 /**

@@ -9,6 +9,7 @@ import { type Applier, ConfigLoadError } from '../emitters/applier.ts';
 import { ConfigRejectedError } from '../emitters/config/writer.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { buildModel, type ModelOptions } from '../model/build.ts';
+import { ModelMemo } from '../model/memo.ts';
 import type { DesiredState } from '../model/types.ts';
 import { formatProblem, type Problem } from '../store/problems.ts';
 import type { Snapshot, Store } from '../store/store.ts';
@@ -40,6 +41,8 @@ export class ReconcileLoop {
   /** Set while HAProxy refuses the config the current input renders to. */
   #loadProblem: Problem | undefined;
   readonly #changes: PendingChanges;
+  /** What earlier passes computed: a pass costs what changed. */
+  readonly #memo = new ModelMemo();
 
   constructor(
     store: Store,
@@ -111,7 +114,7 @@ export class ReconcileLoop {
     const changes = this.#changes.take();
     try {
       const snapshot = this.#store.snapshot();
-      const state = buildModel(snapshot, this.#model);
+      const state = buildModel(snapshot, this.#model, this.#memo);
       this.#timing.onModel?.(state, snapshot);
       this.#metrics.backends.set(state.backends.length);
       let ready = 0;

@@ -19,14 +19,22 @@ export type RuntimePlan =
     }
   | { kind: 'reload'; reason: string };
 
-export function planRuntime(applied: SlotTable, backends: readonly Backend[]): RuntimePlan {
+/**
+ * `previous` holds the backends the applied slots were planned for: a backend
+ * the model handed back unchanged (the same object) keeps its slots as they are.
+ */
+export function planRuntime(
+  applied: SlotTable,
+  backends: readonly Backend[],
+  previous: ReadonlyMap<string, Backend> = new Map(),
+): RuntimePlan {
   const commands: string[] = [];
   const deletions: string[] = [];
   const next: SlotTable = new Map();
   for (const backend of backends) {
     const current = applied.get(backend.name);
     if (!current) return { kind: 'reload', reason: `backend ${backend.name} is new` };
-    if (inPlace(current, backend)) {
+    if (previous.get(backend.name) === backend || inPlace(current, backend)) {
       // The common case during churn elsewhere: share the slot list instead of copying it.
       next.set(backend.name, current);
       continue;

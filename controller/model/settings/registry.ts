@@ -57,6 +57,9 @@ function namesIn(layer: SettingsLayer): Set<string> {
   return names;
 }
 
+/** True when the layer holds any key with our names (most objects hold none). */
+export const carriesSettings = (layer: SettingsLayer): boolean => namesIn(layer).size > 0;
+
 function lookup(key: SettingKey<unknown>, layer: SettingsLayer): { field: string; raw: string } | undefined {
   const present = namesIn(layer);
   if (present.size === 0) return undefined;

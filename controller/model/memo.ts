@@ -1,0 +1,122 @@
+/**
+ * What the model remembers between passes, so that a pass costs what changed.
+ * The store hands out the same object for as long as it is unchanged, so a
+ * result computed from some objects is reused while each of them is still
+ * the same object. buildModel returns equal states with or without a memo:
+ * the memo only saves work, and hands back the previous object where nothing
+ * in it changed (which lets the emitters skip unchanged backends and maps).
+ */
+import type { Problem } from '../store/problems.ts';
+import type { EndpointSlice, Secret, ServicePort } from '../store/schemas.ts';
+import type { BackendPolicy } from './policy.ts';
+import type { Backend, BackendSettings, Endpoint, Routing } from './types.ts';
+
+/** Settings and policy resolved for one (Service, referrer, ConfigMap, TLS) combination. */
+export interface Resolution {
+  /** The objects read, by identity: the Service, the referrer, the ConfigMap. */
+  inputs: readonly unknown[];
+  /** Secrets read (auth), by key, with what was found. */
+  secrets: readonly (readonly [key: string, secret: Secret | undefined])[];
+  settings: BackendSettings;
+  policy: BackendPolicy;
+  /** Settings and policy as JSON: which backends are variants of each other. */
+  identity: string;
+  problems: readonly Problem[];
+}
+
+const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
+
+export class ModelMemo {
+  /** Keyed by `base\0referrer\0tls`. */
+  readonly #resolutions = new Map<string, Resolution>();
+  readonly #endpoints = new WeakMap<
+    ServicePort,
+    { slices: readonly EndpointSlice[]; endpoints: Endpoint[] }
+  >();
+  #backends = new Map<string, Backend>();
+  #routing: Routing | undefined;
+  /** Keys resolved in the current pass; the others are dropped at its end. */
+  #usedResolutions = new Set<string>();
+
+  resolution(
+    key: string,
+    inputs: readonly unknown[],
+    secretOf: (key: string) => Secret | undefined,
+    compute: () => Resolution,
+  ): Resolution {
+    this.#usedResolutions.add(key);
+    const previous = this.#resolutions.get(key);
+    if (
+      previous &&
+      sameItems(previous.inputs, inputs) &&
+      previous.secrets.every(([name, secret]) => secretOf(name) === secret)
+    )
+      return previous;
+    const fresh = compute();
+    this.#resolutions.set(key, fresh);
+    return fresh;
+  }
+
+  endpoints(port: ServicePort, slices: readonly EndpointSlice[], compute: () => Endpoint[]): Endpoint[] {
+    const previous = this.#endpoints.get(port);
+    if (previous && sameItems(previous.slices, slices)) return previous.endpoints;
+    const endpoints = compute();
+    this.#endpoints.set(port, { slices: [...slices], endpoints });
+    return endpoints;
+  }
+
+  /** The previous pass's backend when nothing in it changed, else `next`. */
+  backend(next: Backend): Backend {
+    const previous = this.#backends.get(next.name);
+    return previous &&
+      previous.settings === next.settings &&
+      previous.policy === next.policy &&
+      previous.endpoints === next.endpoints &&
+      previous.service === next.service &&
+      sameSizing(previous.servers, next.servers)
+      ? previous
+      : next;
+  }
+
+  /** The previous routing when it is equal to `next`. */
+  routing(next: Routing): Routing {
+    const previous = this.#routing;
+    if (previous && sameRouting(previous, next)) return previous;
+    this.#routing = next;
+    return next;
+  }
+
+  /** Ends a pass: remembers its backends and forgets resolutions nothing used. */
+  settle(backends: readonly Backend[]): void {
+    this.#backends = new Map(backends.map((b) => [b.name, b]));
+    for (const key of this.#resolutions.keys())
+      if (!this.#usedResolutions.has(key)) this.#resolutions.delete(key);
+    this.#usedResolutions = new Set();
+  }
+}
+
+const sameSizing = (a: Backend['servers'], b: Backend['servers']): boolean =>
+  a.kind === 'pods'
+    ? b.kind === 'pods'
+    : b.kind === 'increment' && a.step === b.step && a.addAtRunTime === b.addAtRunTime;
+
+function sameRouting(a: Routing, b: Routing): boolean {
+  if (a.defaultBackend !== b.defaultBackend) return false;
+  if (a.routes.length !== b.routes.length || a.vhosts.length !== b.vhosts.length) return false;
+  if (a.passthrough.length !== b.passthrough.length) return false;
+  for (let i = 0; i < a.routes.length; i++) {
+    const x = a.routes[i] as Routing['routes'][number];
+    const y = b.routes[i] as Routing['routes'][number];
+    if (x.vhost !== y.vhost || x.path !== y.path || x.match !== y.match || x.backend !== y.backend)
+      return false;
+  }
+  for (let i = 0; i < a.vhosts.length; i++) {
+    const x = a.vhosts[i] as Routing['vhosts'][number];
+    const y = b.vhosts[i] as Routing['vhosts'][number];
+    if (x.name !== y.name || x.fallback !== y.fallback) return false;
+  }
+  return a.passthrough.every(
+    ([sni, backend], i) => b.passthrough[i]?.[0] === sni && b.passthrough[i]?.[1] === backend,
+  );
+}
