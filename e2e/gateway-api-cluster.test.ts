@@ -3,16 +3,19 @@
  * API CRDs says so once per kind and serves Ingresses as ever; once the CRDs are installed it
  * watches GatewayClasses, Gateways, HTTPRoutes, GRPCRoutes and ReferenceGrants (and
  * Namespaces) with the manifests' RBAC, and objects created through the API reach its store;
- * when the CRDs go away, their collections empty and it says so once more.
+ * when the CRDs go away, their collections empty and it says so once more. RBAC that does not
+ * grant the Gateway API (an install older than it) is said once too, and Ingresses still work.
  * What the controller holds is read from its /readyz body (one line per watched collection).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readManifests } from './cluster/apply.ts';
 import { installCrds, uninstallCrds } from './cluster/crds.ts';
 import { type GatewayApiCrds, gatewayApiCrds } from './gateway-api/crds.ts';
 import {
   type ClusterEnv,
   loopbackSlice,
+  MANIFESTS_DIR,
   startClusterController,
   startClusterWithManifests,
 } from './harness/cluster-setup.ts';
@@ -87,6 +90,11 @@ const GATEWAY_OBJECTS = [
     },
   },
 ];
+
+interface RbacObject {
+  kind: string;
+  rules: { apiGroups: string[] }[];
+}
 
 interface LogLine {
   level: number;
@@ -216,6 +224,47 @@ describe('cluster mode with and without the Gateway API', () => {
     t.diagnostic(
       `${gatewayApi.crds.length} CRDs of Gateway API ${gatewayApi.version} installed and served in ${installed.toFixed(0)} ms; seen by the controller ${seen.toFixed(0)} ms later`,
     );
+  });
+
+  it('with RBAC that grants no Gateway API (an older install): says so once per kind and serves Ingresses', async () => {
+    const roles = (await readManifests(MANIFESTS_DIR)).map((entry) => entry.object as RbacObject);
+    const role = roles.find((o) => o.kind === 'ClusterRole') as RbacObject;
+    const withoutGatewayApi = {
+      ...role,
+      rules: role.rules.filter((rule) => !rule.apiGroups.includes('gateway.networking.k8s.io')),
+    };
+    await env.cluster.apply([withoutGatewayApi]);
+    const older = await startClusterController(env, {
+      podName: 'haproxy-ingress-1',
+      args: ['--resync-period', '1s'],
+    });
+    try {
+      assert.equal((await older.get('shop.example', '/')).status, 200);
+      await eventually(
+        async () => {
+          const lines = (await older.log()).split('\n').filter((line) => line.startsWith('{'));
+          const looks = lines
+            .map((line) => JSON.parse(line) as LogLine)
+            .filter((l) => /not served; looking again/.test(l.msg));
+          for (const kind of GATEWAY_KINDS)
+            assert.ok(looks.filter((l) => l.resource === kind).length >= 2, kind);
+        },
+        20_000,
+        100,
+      );
+      const warnings = (await older.log())
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as LogLine)
+        .filter(
+          (l) =>
+            l.level === 40 && /cannot be read \(403: the controller's RBAC does not grant it\)/.test(l.msg),
+        );
+      assert.deepEqual(warnings.map((l) => l.resource).sort(), [...GATEWAY_KINDS].sort());
+    } finally {
+      await older.cleanup();
+      await env.cluster.apply([role]);
+    }
   });
 
   it('once the CRDs are removed: their collections are empty, said once more, and Ingresses are still served', async () => {
