@@ -1,7 +1,6 @@
-# Entry points; each installs what it needs first (Debian packages, npm packages).
-# `npm install` rather than `npm ci`: it installs exactly the lockfile too, and tolerates
-# lockfiles written without other platforms' optional packages.
-.PHONY: demo test lint bench setup docker kube-apiserver
+# Entry points; each installs what it needs first (Debian packages, npm packages, Go).
+# `npm ci` installs exactly the lockfile and never rewrites it, so a run leaves `git status` clean.
+.PHONY: demo test lint bench setup setup-test docker kube-apiserver
 
 STAMP := node_modules/.install-stamp
 
@@ -9,8 +8,13 @@ setup: $(STAMP)
 	@./scripts/install-system-deps.sh
 
 $(STAMP): package.json package-lock.json
-	npm install --no-audit --no-fund
+	npm ci --no-audit --no-fund
 	@touch $@
+
+# What only the tests need on top: etcd, and the Go toolchain e2e/*/go.mod ask for.
+setup-test: setup
+	@./scripts/install-system-deps.sh test
+	@./scripts/install-go.sh >/dev/null
 
 # Local mode with the demo resources in manifests/demo and demo backends on loopback.
 demo: setup
@@ -18,11 +22,11 @@ demo: setup
 
 # Lint, type-check, unit tests and end-to-end tests against real HAProxy and a real
 # kube-apiserver (built from Go modules and cached on first use, by `npm test` itself).
-test: setup
+test: setup-test
 	npm test
 
 # Only build (or find in the cache) the kube-apiserver the cluster tests run.
-kube-apiserver: setup
+kube-apiserver: setup-test
 	npm run --silent build:kube-apiserver
 
 lint: setup

@@ -1,14 +1,19 @@
 #!/bin/sh
-# Installs what the controller and its tests need from Debian, once:
-# HAProxy (serves traffic and validates configs) and openssl (certificates); for the
-# cluster tests etcd (the tests start their own on free ports, never the system service).
-# The kube-apiserver is built from Go modules by the test command itself
-# (e2e/kube-apiserver/build.ts).
+# Installs what the controller needs from Debian, once: HAProxy (serves traffic and
+# validates configs) and openssl (certificates). That is all the demo needs.
+#
+#   scripts/install-system-deps.sh        the controller and the demo
+#   scripts/install-system-deps.sh test   also etcd, for the cluster tests (they start their
+#                                         own on free ports, never the system service)
+#
+# The Go toolchain the tests build kube-apiserver and helm with: scripts/install-go.sh.
 set -eu
 missing=""
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
-command -v etcd >/dev/null 2>&1 || missing="$missing etcd-server"
+if [ "${1:-}" = test ]; then
+  command -v etcd >/dev/null 2>&1 || missing="$missing etcd-server"
+fi
 [ -z "$missing" ] && exit 0
 echo "installing Debian packages:$missing"
 SUDO=""
