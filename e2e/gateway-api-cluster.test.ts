@@ -3,9 +3,10 @@
  * API CRDs says so once per kind and serves Ingresses as ever; once the CRDs are installed it
  * watches GatewayClasses, Gateways, HTTPRoutes, GRPCRoutes and ReferenceGrants (and
  * Namespaces) with the manifests' RBAC, and objects created through the API reach its store;
- * when the CRDs go away, their collections empty and it says so once more. RBAC that does not
- * grant the Gateway API (an install older than it) is said once too, and Ingresses still work.
- * What the controller holds is read from its /readyz body (one line per watched collection).
+ * when the CRDs go away, their collections empty and it says so once more. RBAC that grants
+ * neither the Gateway API nor Namespaces (an install older than them) is said once too, and
+ * Ingresses still work. What the controller holds is read from its /readyz body (one line
+ * per watched collection).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -93,7 +94,7 @@ const GATEWAY_OBJECTS = [
 
 interface RbacObject {
   kind: string;
-  rules: { apiGroups: string[] }[];
+  rules: { apiGroups: string[]; resources: string[] }[];
 }
 
 interface LogLine {
@@ -144,8 +145,8 @@ describe('cluster mode with and without the Gateway API', () => {
    * `watching, 1 objects` (restarts left out: a CRD just installed answers its first
    * watches with 429 while its watch cache fills).
    */
-  async function collections(): Promise<Map<string, string>> {
-    const body = (await httpGet(controller.ports.controller, '/readyz')).body;
+  async function collections(of = controller): Promise<Map<string, string>> {
+    const body = (await httpGet(of.ports.controller, '/readyz')).body;
     return new Map(
       body
         .split('\n')
@@ -155,8 +156,8 @@ describe('cluster mode with and without the Gateway API', () => {
     );
   }
 
-  async function logLines(): Promise<LogLine[]> {
-    return (await controller.log())
+  async function logLines(of = controller): Promise<LogLine[]> {
+    return (await of.log())
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as LogLine);
@@ -206,7 +207,7 @@ describe('cluster mode with and without the Gateway API', () => {
       50,
     );
     const found = (await logLines()).filter(
-      (l) => l.level === 30 && /is installed now; watching/.test(l.msg),
+      (l) => l.level === 30 && /is available now; watching/.test(l.msg),
     );
     assert.deepEqual(found.map((l) => l.resource).sort(), [...GATEWAY_KINDS].sort());
 
@@ -226,48 +227,52 @@ describe('cluster mode with and without the Gateway API', () => {
     );
   });
 
-  it('with RBAC that grants no Gateway API (an older install): says so once per kind and serves Ingresses', async () => {
-    const roles = (await readManifests(MANIFESTS_DIR)).map((entry) => entry.object as RbacObject);
-    const role = roles.find((o) => o.kind === 'ClusterRole') as RbacObject;
-    const withoutGatewayApi = {
+  it('with RBAC that grants neither the Gateway API nor Namespaces (an older install): says so once per kind and serves Ingresses', async () => {
+    const manifests = (await readManifests(MANIFESTS_DIR)).map((entry) => entry.object as RbacObject);
+    const role = manifests.find((o) => o.kind === 'ClusterRole') as RbacObject;
+    const older = {
       ...role,
-      rules: role.rules.filter((rule) => !rule.apiGroups.includes('gateway.networking.k8s.io')),
+      rules: role.rules.filter(
+        (rule) =>
+          !rule.apiGroups.includes('gateway.networking.k8s.io') && !rule.resources.includes('namespaces'),
+      ),
     };
-    await env.cluster.apply([withoutGatewayApi]);
-    const older = await startClusterController(env, {
+    const optional = [...GATEWAY_KINDS, 'Namespace'].sort();
+    await env.cluster.apply([older]);
+    const second = await startClusterController(env, {
       podName: 'haproxy-ingress-1',
       args: ['--resync-period', '1s'],
     });
     try {
-      assert.equal((await older.get('shop.example', '/')).status, 200);
+      assert.equal((await second.get('shop.example', '/')).status, 200);
       await eventually(
         async () => {
-          const lines = (await older.log()).split('\n').filter((line) => line.startsWith('{'));
-          const looks = lines
-            .map((line) => JSON.parse(line) as LogLine)
-            .filter((l) => /not served; looking again/.test(l.msg));
-          for (const kind of GATEWAY_KINDS)
-            assert.ok(looks.filter((l) => l.resource === kind).length >= 2, kind);
+          const looks = (await logLines(second)).filter((l) => /not served; looking again/.test(l.msg));
+          for (const kind of optional) assert.ok(looks.filter((l) => l.resource === kind).length >= 2, kind);
         },
         20_000,
         100,
       );
-      const warnings = (await older.log())
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as LogLine)
-        .filter(
-          (l) =>
-            l.level === 40 && /cannot be read \(403: the controller's RBAC does not grant it\)/.test(l.msg),
-        );
-      assert.deepEqual(warnings.map((l) => l.resource).sort(), [...GATEWAY_KINDS].sort());
+      const warnings = (await logLines(second)).filter(
+        (l) =>
+          l.level === 40 && /cannot be read \(403: the controller's RBAC does not grant it\)/.test(l.msg),
+      );
+      assert.deepEqual(warnings.map((l) => l.resource).sort(), optional);
+      const state = await collections(second);
+      for (const kind of optional) assert.equal(state.get(kind), 'absent, 0 objects', kind);
     } finally {
-      await older.cleanup();
+      await second.cleanup();
       await env.cluster.apply([role]);
     }
   });
 
   it('once the CRDs are removed: their collections are empty, said once more, and Ingresses are still served', async () => {
+    const watchingAll = async () => {
+      const state = await collections();
+      for (const kind of GATEWAY_KINDS) assert.match(state.get(kind) ?? '', /^watching/, kind);
+    };
+    // Back to watching, whatever the RBAC change of the test before did meanwhile.
+    await eventually(watchingAll, 15_000, 50);
     await uninstallCrds(env.cluster, gatewayApi.crds);
     await eventually(
       async () => {

@@ -83,8 +83,8 @@ export class Reflector {
   #resourceVersion = '';
   #status: ReflectorStatus;
   #flushScheduled = false;
-  /** The API was found missing and said so; cleared by the next successful list. */
-  #absentReported = false;
+  /** Why the API was last said to be unavailable (404 or 403); cleared by the next successful list. */
+  #absentReported: 404 | 403 | undefined;
   #relistTimer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #synced!: () => void;
@@ -213,8 +213,8 @@ export class Reflector {
     this.#resourceVersion = resourceVersion;
     const first = !this.#status.synced;
     if (this.#absentReported)
-      this.#options.log.info({ resource: this.name }, `${this.#apiName()} is installed now; watching`);
-    this.#absentReported = false;
+      this.#options.log.info({ resource: this.name }, `${this.#apiName()} is available now; watching`);
+    this.#absentReported = undefined;
     this.#status = { ...this.#status, phase: 'watching', synced: true, lastError: undefined };
     this.#options.log.debug({ resource: this.name, objects: this.#objects.size, resourceVersion }, 'listed');
     if (first) this.#synced();
@@ -236,14 +236,14 @@ export class Reflector {
       { resource: this.name, status },
       `${this.#apiName()} not served; looking again later`,
     );
-    if (!this.#absentReported)
+    if (this.#absentReported !== status)
       this.#options.log.warn(
         { resource: this.name, retryInMs: this.#options.timing.absentRetryMs },
         status === 404
           ? `${this.#apiName()} is not installed (its CRDs are missing); ${this.name} objects are ignored until it is`
           : `${this.#apiName()} cannot be read (403: the controller's RBAC does not grant it); ${this.name} objects are ignored until it can`,
       );
-    this.#absentReported = true;
+    this.#absentReported = status;
     this.#status = { ...this.#status, phase: 'absent', synced: true, lastError: undefined };
     if (first) this.#synced();
   }

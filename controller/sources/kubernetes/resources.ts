@@ -8,8 +8,9 @@ export interface Resource {
   plural: string;
   namespaced: boolean;
   /**
-   * Served only once its CRDs are installed (the Gateway API): a 404 on list
-   * means an empty collection, looked for again slowly, not a failure.
+   * Needed only for the Gateway API, which may not be installed (404: its CRDs
+   * are missing) or not granted (403: RBAC older than it): then the collection
+   * is empty, looked for again slowly, and Ingresses work as ever.
    */
   optional?: true;
 }
@@ -39,7 +40,8 @@ export const RESOURCES: Record<Kind, Resource> = {
   },
   Secret: { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', namespaced: true },
   ConfigMap: { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true },
-  Namespace: { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false },
+  // Only listeners' namespace selectors need Namespaces.
+  Namespace: { kind: 'Namespace', apiVersion: 'v1', plural: 'namespaces', namespaced: false, optional: true },
   GatewayClass: gatewayApi('GatewayClass', 'gatewayclasses', false),
   Gateway: gatewayApi('Gateway', 'gateways', true),
   HTTPRoute: gatewayApi('HTTPRoute', 'httproutes', true),
