@@ -101,6 +101,26 @@ describe('setup scripts', () => {
     for (const name of ['haproxy', 'openssl', 'etcd']) await rm(join(bin, name));
   });
 
+  it('the lockfile lists every optional package npm would add, so installing never rewrites it', async () => {
+    const lock = JSON.parse(await readFile(join(ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { optionalDependencies?: Record<string, string> }>;
+    };
+    /** Where Node would find `dep` from the package at `path`: its own node_modules, then each parent's. */
+    const resolves = (path: string, dep: string) => {
+      for (let at = path; ; at = at.slice(0, Math.max(0, at.lastIndexOf('/node_modules/')))) {
+        if (`${at ? `${at}/` : ''}node_modules/${dep}` in lock.packages) return true;
+        if (!at) return false;
+      }
+    };
+    const missing = Object.entries(lock.packages).flatMap(([path, meta]) =>
+      Object.keys(meta.optionalDependencies ?? {})
+        .filter((dep) => !resolves(path, dep))
+        .map((dep) => `${path || 'the project'} → ${dep}`),
+    );
+    assert.deepEqual(missing, []);
+    assert.match(await readFile(join(ROOT, 'Makefile'), 'utf8'), /^\tnpm ci /m, 'make installs with npm ci');
+  });
+
   describe('the Go toolchain', () => {
     const withGo = async (version: string, extra: Record<string, string> = {}) => {
       await tool('go', `echo go${version}`);
