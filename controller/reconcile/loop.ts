@@ -114,7 +114,9 @@ export class ReconcileLoop {
     const changes = this.#changes.take();
     try {
       const snapshot = this.#store.snapshot();
+      const modelStarted = performance.now();
       const state = buildModel(snapshot, this.#model, this.#memo);
+      const modelMs = performance.now() - modelStarted;
       this.#timing.onModel?.(state, snapshot);
       this.#metrics.backends.set(state.backends.length);
       let ready = 0;
@@ -140,6 +142,15 @@ export class ReconcileLoop {
         this.#reportProblems(state.problems);
       }
       this.#changes.served(changes, outcome);
+      this.#log.debug(
+        {
+          outcome,
+          snapshotMs: Math.round(modelStarted - started),
+          modelMs: Math.round(modelMs),
+          applyMs: Math.round(performance.now() - modelStarted - modelMs),
+        },
+        'reconcile pass',
+      );
       this.#metrics.reconciles.inc(1, { outcome });
       this.#failures = 0;
       this.#served = true;

@@ -4,6 +4,7 @@
  * the reconcile loop reads immutable snapshots.
  */
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { convertLegacyIngress } from './legacy-ingress.ts';
 import type { Problem } from './problems.ts';
@@ -111,8 +112,15 @@ export class Store extends EventEmitter<{ change: [] }> {
 
   /** Replaces everything an origin (e.g. one manifest file) contributes. */
   replaceOrigin(origin: string, objects: Parsed[], problems: Problem[] = []): void {
+    const previous = this.#byOrigin.get(origin);
     const entries = new Map<string, Entry>();
-    for (const parsed of objects) entries.set(keyOf(parsed), { origin, parsed });
+    for (const parsed of objects) {
+      const key = keyOf(parsed);
+      // An object read again unchanged (a file rewritten around it) stays the same object:
+      // the model keeps what it computed from it.
+      const old = previous?.get(key);
+      entries.set(key, old && isDeepStrictEqual(old.parsed, parsed) ? old : { origin, parsed });
+    }
     if (entries.size === 0) this.#byOrigin.delete(origin);
     else this.#byOrigin.set(origin, entries);
     if (problems.length === 0) this.#originProblems.delete(origin);

@@ -1,0 +1,521 @@
+/**
+ * The runtime-first figures, in one run against real HAProxy (the controller
+ * starts it, in local mode, as users run it):
+ *
+ *  - data path: requests/s through the generated config against a minimal
+ *    hand-written config on the same HAProxy binary and thread count (1 host),
+ *    and the same with 10,000 hosts configured;
+ *  - scale: 10,000 Ingresses on 10,000 Services with 2 pods each, from the
+ *    write to the first correct answer on the last host; HAProxy's and the
+ *    controller's memory (RSS from /proc); an endpoint change and a
+ *    route-only change on one of those backends, time to served and reloads;
+ *  - reloads under load: failed requests while HAProxy reloads 20 times.
+ *
+ *   node bench/runtime-first.ts [--services N] [--seconds S]
+ *
+ * Load comes from wrk (Debian package); pods are loopback addresses: a small
+ * HAProxy answering 200 for the data path, echo servers for the scale checks,
+ * and addresses nobody listens on for the other 9,999 Services.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TestController } from '../e2e/harness/controller.ts';
+
+import { freePort } from '../e2e/harness/net.ts';
+import { type Pods, startPods } from '../e2e/harness/pods.ts';
+import { eventually } from '../e2e/harness/wait.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const SERVICES = Number(args.services);
+const SECONDS = Number(args.seconds);
+const FILES = 100;
+const HAPROXY_BIN = process.env.HAPROXY_BIN || 'haproxy';
+
+type Json = Record<string, unknown>;
+
+// ---------------------------------------------------------------- helpers
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mib = (kib: number): string => `${fmt(kib / 1024, 0)} MiB`;
+
+function rssKiB(pid: number): number {
+  try {
+    const status = execFileSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' });
+    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Every HAProxy process (master and workers) below the controller. */
+function haproxyPids(controllerPid: number): number[] {
+  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' });
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm: comm ?? '' }));
+  const below = new Set([controllerPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const row of rows)
+      if (below.has(row.ppid) && !below.has(row.pid)) {
+        below.add(row.pid);
+        grew = true;
+      }
+  }
+  return rows.filter((r) => below.has(r.pid) && r.comm.startsWith('haproxy')).map((r) => r.pid);
+}
+
+interface WrkResult {
+  rps: number;
+  requests: number;
+  errors: number;
+}
+
+/** Runs wrk; `stop()` ends it early (SIGINT: it still prints its summary). */
+function startWrk(port: number, host: string, seconds: number, connections = 50) {
+  const child = spawn('wrk', [
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '-H',
+    `Host: ${host}`,
+    `http://127.0.0.1:${port}/`,
+  ]);
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  const result = new Promise<WrkResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => {
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+      const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+      const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+      const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+      const errors = (socket ? socket.slice(1).reduce((sum, v) => sum + Number(v), 0) : 0) + non2xx;
+      if (Number.isNaN(rps)) reject(new Error(`wrk printed no rate:\n${out}`));
+      else resolve({ rps, requests, errors });
+    });
+  });
+  return { result, stop: () => child.kill('SIGINT') };
+}
+
+const wrk = (port: number, host: string, seconds: number): Promise<WrkResult> =>
+  startWrk(port, host, seconds).result;
+
+/** A standalone HAProxy with a config of our own: the pod, and the hand-written proxy. */
+async function runHAProxy(dir: string, name: string, config: string): Promise<() => Promise<void>> {
+  const file = join(dir, `${name}.cfg`);
+  await writeFile(file, config);
+  const child = spawn(HAPROXY_BIN, ['-f', file], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  if (child.exitCode !== null) throw new Error(`${name}: haproxy exited with ${child.exitCode}`);
+  return async () => {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  };
+}
+
+const DEFAULTS = `defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s`;
+
+// ---------------------------------------------------------------- objects
+
+const slice = (name: string, namespace: string, port: number, addresses: string[]): Json => ({
+  apiVersion: 'discovery.k8s.io/v1',
+  kind: 'EndpointSlice',
+  metadata: { name: `${name}-abcde`, namespace, labels: { 'kubernetes.io/service-name': name } },
+  addressType: 'IPv4',
+  ports: [{ name: 'http', port, protocol: 'TCP' }],
+  endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+});
+const service = (name: string, namespace: string): Json => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace },
+  spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+});
+const ingress = (
+  name: string,
+  namespace: string,
+  host: string,
+  paths: { path: string; service: string }[],
+): Json => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace },
+  spec: {
+    ingressClassName: 'haproxy',
+    rules: [
+      {
+        host,
+        http: {
+          paths: paths.map((p) => ({
+            path: p.path,
+            pathType: 'Prefix',
+            backend: { service: { name: p.service, port: { number: 80 } } },
+          })),
+        },
+      },
+    ],
+  },
+});
+const ingressClass: Json = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: { name: 'haproxy' },
+  spec: { controller: 'haproxy.org/ingress-controller' },
+};
+const configMap = (data: Record<string, string>): Json => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'haproxy-configmap', namespace: 'default' },
+  data,
+});
+
+const namespaceOf = (i: number) => `team-${i % 4}`;
+/** Addresses nobody listens on: 127.200-.x.y, two per Service. */
+const idleAddress = (i: number, pod: number) =>
+  `127.${200 + (i >> 14)}.${(i >> 6) & 255}.${((i & 63) << 2) + pod}`;
+
+/** Files of the scale run: Service i has host app-i.bench.example; `real` maps a Service to live pods. */
+function scaleFiles(n: number, real: Map<number, Pods>): Map<string, Json[]> {
+  const files = new Map<string, Json[]>();
+  const per = Math.ceil(n / FILES);
+  for (let f = 0; f < FILES; f++) {
+    const objects: Json[] = [];
+    for (let i = f * per; i < Math.min(n, (f + 1) * per); i++) {
+      const ns = namespaceOf(i);
+      const pods = real.get(i);
+      objects.push(service(`svc-${i}`, ns));
+      objects.push(
+        slice(
+          `svc-${i}`,
+          ns,
+          pods?.port ?? 8080,
+          pods ? pods.addresses.slice(0, 2) : [idleAddress(i, 1), idleAddress(i, 2)],
+        ),
+      );
+      objects.push(ingress(`app-${i}`, ns, `app-${i}.bench.example`, [{ path: '/', service: `svc-${i}` }]));
+    }
+    files.set(`apps-${String(f).padStart(3, '0')}.yaml`, objects);
+  }
+  return files;
+}
+
+const fileOf = (i: number, n: number) =>
+  `apps-${String(Math.floor(i / Math.ceil(n / FILES))).padStart(3, '0')}.yaml`;
+
+// ---------------------------------------------------------------- sections
+
+const rows: [string, string, string][] = [];
+const row = (figure: string, value: string, target: string) => {
+  rows.push([figure, value, target]);
+  console.log(`  ${figure}: ${value}${target ? `   (target ${target})` : ''}`);
+};
+
+/** Requests/s: the generated config for one host, against a hand-written one. */
+async function dataPath(
+  dir: string,
+): Promise<{ generated: number; controller: TestController; podPort: number; stop: () => Promise<void> }> {
+  console.log('\ndata path, 1 host, keep-alive, wrk -t1 -c50, HAProxy nbthread 1');
+  const podPort = await freePort();
+  const podAddress = '127.0.99.1';
+  const stopPod = await runHAProxy(
+    dir,
+    'pod',
+    `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend pod\n  bind ${podAddress}:${podPort}\n  http-request return status 200 content-type text/plain string ok\n`,
+  );
+  const handPort = await freePort();
+  const stopHand = await runHAProxy(
+    dir,
+    'hand-written',
+    `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend http\n  bind 127.0.0.1:${handPort}\n  default_backend pod\nbackend pod\n  server pod ${podAddress}:${podPort}\n`,
+  );
+  const controller = await TestController.create({
+    'configmap.yaml': [configMap({ nbthread: '1', check: 'false', maxconn: '5000' })],
+    'one.yaml': [
+      ingressClass,
+      service('pod', 'default'),
+      slice('pod', 'default', podPort, [podAddress]),
+      ingress('one', 'default', 'bench.example', [{ path: '/', service: 'pod' }]),
+    ],
+  });
+  await controller.start();
+  await eventually(async () => {
+    if ((await controller.get('bench.example', '/')).status !== 200) throw new Error('not served yet');
+  }, 10_000);
+
+  const hand: number[] = [];
+  const generated: number[] = [];
+  await wrk(handPort, 'bench.example', 1);
+  await wrk(controller.ports.http, 'bench.example', 1);
+  for (let i = 0; i < 3; i++) {
+    hand.push((await wrk(handPort, 'bench.example', SECONDS)).rps);
+    generated.push((await wrk(controller.ports.http, 'bench.example', SECONDS)).rps);
+  }
+  await stopHand();
+  const ratio = median(generated) / median(hand);
+  row('hand-written config, req/s (median of 3)', fmt(median(hand)), '');
+  row('generated config, 1 host, req/s (median of 3)', fmt(median(generated)), '');
+  row('ratio generated / hand-written', fmt(ratio, 2), '≥ 0.90');
+  return { generated: median(generated), controller, podPort, stop: stopPod };
+}
+
+/** Failed requests while HAProxy reloads 20 times under wrk's keep-alive load. */
+async function reloadsUnderLoad(controller: TestController, podPort: number): Promise<void> {
+  console.log('\n20 structural reloads under load (wrk -c50, keep-alive)');
+  const before = await controller.reloads();
+  const load = startWrk(controller.ports.http, 'bench.example', 600);
+  const started = performance.now();
+  for (let i = 0; i < 20; i++) {
+    await controller.write('one.yaml', [
+      ingressClass,
+      {
+        ...(service('pod', 'default') as Json),
+        metadata: {
+          name: 'pod',
+          namespace: 'default',
+          annotations: { 'haproxy.org/timeout-server': `${30 + i}s` },
+        },
+      },
+      slice('pod', 'default', podPort, ['127.0.99.1']),
+      ingress('one', 'default', 'bench.example', [{ path: '/', service: 'pod' }]),
+    ]);
+    await eventually(
+      async () => {
+        if ((await controller.reloads()) < before + i + 1) throw new Error('not reloaded yet');
+      },
+      20_000,
+      20,
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  load.stop();
+  const result = await load.result;
+  row('reloads done', `${(await controller.reloads()) - before} in ${fmt(seconds, 1)} s`, '');
+  row('requests during the reloads', fmt(result.requests), '');
+  row('failed requests (socket errors + non-2xx)', fmt(result.errors), '0');
+}
+
+async function scale(dir: string, oneHostRps: number): Promise<void> {
+  const n = SERVICES;
+  console.log(`\nscale: ${fmt(n)} Ingresses on ${fmt(n)} Services, 2 pods each, ${FILES} manifest files`);
+  const last = n - 1;
+  const target = Math.floor(n / 2);
+  const lastPods = await startPods('last', 2);
+  const targetPods = await startPods('target', 8);
+  const otherPods = await startPods('other', 1);
+  const real = new Map<number, Pods>([
+    [last, lastPods],
+    [target, targetPods],
+    [0, otherPods],
+  ]);
+  const controller = await TestController.create({ 'class.yaml': [ingressClass] });
+  await controller.start();
+  const files = scaleFiles(n, real);
+  const started = performance.now();
+  for (const [name, objects] of files) await controller.write(name, objects);
+  const written = performance.now();
+  await eventually(
+    async () => {
+      const reply = await controller.get(`app-${last}.bench.example`, '/');
+      if (!reply.pod?.startsWith('last-')) throw new Error(`not yet: ${reply.status}`);
+    },
+    120_000,
+    50,
+  );
+  const served = performance.now();
+  row(
+    'write to first correct answer on the last host',
+    `${fmt((served - started) / 1000, 2)} s (files written in ${fmt((written - started) / 1000, 2)} s)`,
+    '< 10 s',
+  );
+
+  const pid = controller.child?.pid as number;
+  const settle = async () => {
+    // Settled: no old worker left over from the reloads.
+    await eventually(
+      async () => {
+        if ((await controller.showProc()).oldWorkers.length > 0) throw new Error('old workers remain');
+      },
+      60_000,
+      200,
+    );
+    await new Promise((r) => setTimeout(r, 2_000));
+  };
+  await settle();
+  const haproxyRss = haproxyPids(pid).reduce((sum, p) => sum + rssKiB(p), 0);
+  row('HAProxy RSS, all processes, settled', mib(haproxyRss), '< 400 MiB');
+  row('controller RSS', mib(rssKiB(pid)), '< 300 MiB');
+  const config = await readFile(join(controller.configDir, 'haproxy.cfg'), 'utf8');
+  row(
+    'haproxy.cfg size / server lines',
+    `${mib(config.length / 1024)} / ${fmt(config.match(/^ {2}server /gm)?.length ?? 0)}`,
+    '',
+  );
+
+  // An endpoint change on one backend: the target Service moves to another pod.
+  const proc0 = await controller.showProc();
+  const reloads0 = await controller.reloads();
+  const endpointTimes: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const pod = 2 + round;
+    const name = fileOf(target, n);
+    const objects = (files.get(name) as Json[]).map((o) =>
+      o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${target}-abcde`
+        ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [targetPods.addresses[pod] as string])
+        : o,
+    );
+    const t0 = performance.now();
+    await controller.write(name, objects);
+    await eventually(
+      async () => {
+        const reply = await controller.get(`app-${target}.bench.example`, '/');
+        if (reply.pod !== `target-${pod + 1}`) throw new Error('old pod');
+      },
+      10_000,
+      2,
+    );
+    endpointTimes.push(performance.now() - t0);
+  }
+  row(
+    'endpoint change on one backend: write to served (median / max of 5)',
+    `${fmt(median(endpointTimes))} / ${fmt(Math.max(...endpointTimes))} ms`,
+    '< 100 ms',
+  );
+  row(
+    'same change: reloads',
+    String(
+      (await controller.reloads()) -
+        reloads0 +
+        (await controller.showProc()).master.reloads -
+        proc0.master.reloads,
+    ),
+    '0',
+  );
+
+  // A route-only change: a new path on the target host, to a backend HAProxy already has.
+  const reloads1 = await controller.reloads();
+  const proc1 = await controller.showProc();
+  const routeTimes: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const name = fileOf(target, n);
+    const path = `/moved-${round}`;
+    const objects = (files.get(name) as Json[]).map((o) =>
+      o.kind === 'Ingress' && (o.metadata as Json).name === `app-${target}`
+        ? ingress(`app-${target}`, namespaceOf(target), `app-${target}.bench.example`, [
+            { path: '/', service: `svc-${target}` },
+            { path, service: 'svc-0' },
+          ])
+        : o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${target}-abcde`
+          ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [targetPods.addresses[6] as string])
+          : o,
+    );
+    const t0 = performance.now();
+    await controller.write(name, objects);
+    await eventually(
+      async () => {
+        const reply = await controller.get(`app-${target}.bench.example`, `${path}/x`);
+        if (reply.pod !== 'other-1') throw new Error('not routed yet');
+      },
+      10_000,
+      2,
+    );
+    routeTimes.push(performance.now() - t0);
+  }
+  row(
+    'route-only change: write to served (median / max of 5)',
+    `${fmt(median(routeTimes))} / ${fmt(Math.max(...routeTimes))} ms`,
+    '< 50 ms',
+  );
+  row(
+    'same change: reloads',
+    String(
+      (await controller.reloads()) -
+        reloads1 +
+        (await controller.showProc()).master.reloads -
+        proc1.master.reloads,
+    ),
+    '0',
+  );
+
+  // The data path with every host configured: the pod HAProxy sits behind the last host.
+  const podPort = await freePort();
+  const stopPod = await runHAProxy(
+    dir,
+    'pod-scale',
+    `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend pod\n  bind 127.0.98.1:${podPort}\n  http-request return status 200 content-type text/plain string ok\n`,
+  );
+  await controller.write('configmap.yaml', [configMap({ nbthread: '1', check: 'false', maxconn: '5000' })]);
+  const lastFile = fileOf(last, n);
+  await controller.write(
+    lastFile,
+    (files.get(lastFile) as Json[]).map((o) =>
+      o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${last}-abcde`
+        ? slice(`svc-${last}`, namespaceOf(last), podPort, ['127.0.98.1'])
+        : o,
+    ),
+  );
+  await eventually(
+    async () => {
+      const config = await readFile(join(controller.configDir, 'haproxy.cfg'), 'utf8');
+      if (!/^ {2}nbthread 1$/m.test(config)) throw new Error('not reloaded yet');
+      const reply = await controller.get(`app-${last}.bench.example`, '/');
+      if (reply.status !== 200 || reply.pod) throw new Error('pod not in place yet');
+    },
+    120_000,
+    100,
+  );
+  await settle();
+  const host = `app-${last}.bench.example`;
+  await wrk(controller.ports.http, host, 1);
+  const scaled: number[] = [];
+  for (let i = 0; i < 3; i++) scaled.push((await wrk(controller.ports.http, host, SECONDS)).rps);
+  row(`generated config, ${fmt(n)} hosts, req/s on one (median of 3)`, fmt(median(scaled)), '');
+  row(`ratio ${fmt(n)} hosts / 1 host`, fmt(median(scaled) / oneHostRps, 2), '≥ 0.95');
+
+  await stopPod();
+  await controller.cleanup();
+  for (const pods of real.values()) await pods.stop();
+}
+
+async function main(): Promise<void> {
+  const version = execFileSync(HAPROXY_BIN, ['-v'], { encoding: 'utf8' }).split('\n')[0];
+  console.log(
+    `runtime-first benchmark: node ${process.version}, ${version}, ${process.env.HAPROXY_BIN ?? 'haproxy'}`,
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'hsi-bench-'));
+  try {
+    const one = await dataPath(dir);
+    await reloadsUnderLoad(one.controller, one.podPort);
+    await one.controller.cleanup();
+    await one.stop();
+    await scale(dir, one.generated);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  console.log('\nsummary');
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [figure, value, target] of rows)
+    console.log(`${figure.padEnd(width)}  ${value.padStart(24)}  ${target}`);
+}
+
+await main();
