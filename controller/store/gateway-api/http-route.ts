@@ -80,12 +80,17 @@ const HTTPRouteTimeoutsSchema = z
 /** The one match a rule gets when it names none: every request. */
 const MATCH_EVERYTHING = { path: { type: 'PathPrefix' as const, value: '/' } };
 
-const replacesPrefix = (filters: readonly HTTPRouteFilter[], type: 'RequestRedirect' | 'URLRewrite') =>
-  filters.filter((f) =>
-    f.type === 'RequestRedirect' && type === 'RequestRedirect'
-      ? f.requestRedirect.path?.type === 'ReplacePrefixMatch'
-      : f.type === 'URLRewrite' && type === 'URLRewrite' && f.urlRewrite.path?.type === 'ReplacePrefixMatch',
-  ).length === 1;
+/** The new path a redirect or a rewrite gives, if the filter is one. */
+const newPath = (f: HTTPRouteFilter) =>
+  f.type === 'RequestRedirect'
+    ? f.requestRedirect.path
+    : f.type === 'URLRewrite'
+      ? f.urlRewrite.path
+      : undefined;
+
+/** Exactly one filter of this type replaces the matched prefix (the CRD counts with exists_one). */
+const onePrefixReplacement = (filters: readonly HTTPRouteFilter[], type: 'RequestRedirect' | 'URLRewrite') =>
+  filters.filter((f) => f.type === type && newPath(f)?.type === 'ReplacePrefixMatch').length === 1;
 
 export const HTTPRouteRuleSchema = z
   .object({
@@ -101,20 +106,20 @@ export const HTTPRouteRuleSchema = z
       refuse('RequestRedirect filter must not be used together with backendRefs');
     const onePrefixMatch = rule.matches.length === 1 && rule.matches[0]?.path.type === 'PathPrefix';
     if (onePrefixMatch) return;
-    // The CRD's rules count with exists_one: they apply when exactly one filter (or backendRef) replaces a prefix.
-    if (replacesPrefix(rule.filters, 'RequestRedirect'))
+    // As in the CRD, these apply when exactly one filter (or one backendRef) replaces a prefix.
+    if (onePrefixReplacement(rule.filters, 'RequestRedirect'))
       refuse(
         'When using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
       );
-    if (replacesPrefix(rule.filters, 'URLRewrite'))
+    if (onePrefixReplacement(rule.filters, 'URLRewrite'))
       refuse(
         'When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
       );
-    if (rule.backendRefs.filter((b) => replacesPrefix(b.filters, 'RequestRedirect')).length === 1)
+    if (rule.backendRefs.filter((b) => onePrefixReplacement(b.filters, 'RequestRedirect')).length === 1)
       refuse(
         'Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
       );
-    if (rule.backendRefs.filter((b) => replacesPrefix(b.filters, 'URLRewrite')).length === 1)
+    if (rule.backendRefs.filter((b) => onePrefixReplacement(b.filters, 'URLRewrite')).length === 1)
       refuse(
         'Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified',
       );
