@@ -92,13 +92,17 @@ describe('logging', () => {
     await eventually(async () => assert.equal((await controller.get('other.example', '/')).status, 200));
     await controller.stop();
     const haproxy = (await lines()).flatMap((l) => (l.haproxy ? [l.haproxy] : []));
-    const stopped = haproxy.filter((l) => / stopped \(cumulated conns/.test(l));
-    assert.ok(stopped.length > 0, 'HAProxy said which proxies it stopped');
-    // stderr has `[WARNING]  (pid) : text`; its stdout log target the same text alone.
-    const prefixed = new Set(
-      haproxy.filter((l) => l.startsWith('[')).map((l) => l.replace(/^\[\w+\]\s+\(\d+\)\s*:\s*/, '')),
+    // Two workers stopped (one replaced by the reload, one at the end): each stop is logged
+    // once, though HAProxy prints it on stderr and sends it to its stdout log target too.
+    const stops = new Map<string, number>();
+    for (const line of haproxy) {
+      const proxy = /Proxy (\S+) stopped \(cumulated conns/.exec(line)?.[1];
+      if (proxy) stops.set(proxy, (stops.get(proxy) ?? 0) + 1);
+    }
+    assert.equal(stops.get('http'), 2, [...stops].join(', '));
+    assert.ok(
+      [...stops.values()].every((n) => n <= 2),
+      [...stops].join(', '),
     );
-    const echoed = haproxy.filter((l) => !l.startsWith('[') && prefixed.has(l));
-    assert.deepEqual(echoed, []);
   });
 });
