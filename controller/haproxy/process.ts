@@ -15,6 +15,9 @@ import type { Logger } from 'pino';
 import { MasterCli } from './master-cli.ts';
 import { HAProxyOutput } from './output.ts';
 
+/** Runs "$0" "$@" with the soft file-descriptor limit raised to the hard limit, where allowed. */
+export const RAISE_FD_LIMIT = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+
 /** HAProxy exited before it served; its [ALERT] lines say why (a port in use, a permission). */
 export class HAProxyStartError extends Error {
   readonly alerts: string[];
@@ -65,14 +68,20 @@ export class HAProxyProcess extends EventEmitter<{
     if (this.#child) return;
     const { bin, configPath, masterSocket } = this.#options;
     await rm(masterSocket, { force: true });
-    const child = execa(bin, ['-W', '-S', `${masterSocket},mode,600`, '-f', configPath], {
-      reject: false,
-      stdin: 'ignore',
-      buffer: false,
-      // Its own process group (see above); execa's cleanup does not cover detached children.
-      detached: true,
-      cleanup: false,
-    });
+    // Through sh, to raise the soft file-descriptor limit to the hard one first: HAProxy sizes
+    // maxconn (when unset) from the limit it starts with, and a 1024 soft limit is common.
+    const child = execa(
+      'sh',
+      ['-c', RAISE_FD_LIMIT, bin, '-W', '-S', `${masterSocket},mode,600`, '-f', configPath],
+      {
+        reject: false,
+        stdin: 'ignore',
+        buffer: false,
+        // Its own process group (see above); execa's cleanup does not cover detached children.
+        detached: true,
+        cleanup: false,
+      },
+    );
     this.#child = child;
     // HAProxy must not outlive us if we exit without stopping it (a crash): 'exit' handlers still run.
     const killOnExit = () => child.kill('SIGTERM');
