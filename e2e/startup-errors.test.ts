@@ -29,7 +29,7 @@ describe('start-up errors', () => {
     // The log file gets the last output a moment after the exit.
     await eventually(async () =>
       assert.match(
-        await controller?.log(),
+        String(await controller?.log()),
         new RegExp(`haproxy-sidecar-ingress: --manifests ${missing}: no such directory`),
       ),
     );
@@ -53,7 +53,7 @@ describe('start-up errors', () => {
     const ports = controller.ports;
     await eventually(async () =>
       assert.match(
-        await controller?.log(),
+        String(await controller?.log()),
         new RegExp(
           `haproxy-sidecar-ingress: HAProxy could not start: .*cannot bind socket \\(Address already in use\\) for \\[127\\.0\\.0\\.1:${ports.http}\\]`,
         ),
