@@ -13,7 +13,8 @@ it('docs/annotations.md matches the settings registry (run `npm run docs` after 
   assert.equal(doc('annotations.md'), annotationsDoc());
 });
 
-it('docs/metrics.md lists every controller metric (run `npm run docs` after changing metrics)', { // The standard process metrics differ by platform; the page shows Linux's, where the controller runs.
+// The standard process metrics differ by platform; the page lists Linux's, where the controller runs.
+it('docs/metrics.md lists every controller metric (run `npm run docs` after changing metrics)', {
   skip: process.platform !== 'linux' && 'the page lists the metrics of Linux',
 }, () => {
   assert.equal(doc('metrics.md'), metricsDoc());
