@@ -64,7 +64,7 @@ export const FLAGS = {
   demo: {
     type: 'boolean',
     schema: z.boolean().default(false),
-    help: 'Run the demo: local mode on manifests/demo with demo backends started on loopback.',
+    help: 'Run the demo: local mode on manifests/demo (or --manifests DIR), with an echo server on every pod address its EndpointSlices list, kept in step with them.',
   },
   kubeconfig: {
     type: 'string',
