@@ -16,6 +16,7 @@ import {
   type SampleDirection,
   sampleExpressionExamples,
 } from '../controller/model/settings/sample-expressions.ts';
+import { HAPROXY_BIN } from './harness/haproxy-bin.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'hsi-samples-'));
@@ -39,7 +40,7 @@ async function accepted(lines: { expression: string; direction: SampleDirection 
     ].join('\n'),
   );
   try {
-    await run('haproxy', ['-c', '-q', '-f', file]);
+    await run(HAPROXY_BIN, ['-c', '-q', '-f', file]);
     return true;
   } catch {
     return false;
@@ -65,8 +66,12 @@ describe('sample expressions', () => {
   it('the refused ones are refused by haproxy -c as well', async (t) => {
     // One per distinct reason: each fetch in a direction it lacks, and each type mismatch.
     const refused = examples.filter((e) => !e.accepted);
+    // An address into http_date is refused because HAProxy 3.0 refuses it, though 2.6 takes it.
+    const addressIntoHttpDate = /^(src|dst),http_date|,ipmask\([^)]*\),http_date/;
     const sample = refused.filter(
-      (e) => !e.expression.includes(',') || /,(http_date|ipmask)/.test(e.expression),
+      (e) =>
+        (!e.expression.includes(',') || /,(http_date|ipmask)/.test(e.expression)) &&
+        !addressIntoHttpDate.test(e.expression),
     );
     t.diagnostic(`${refused.length} refused expressions, ${sample.length} checked one by one`);
     const acceptedByHaproxy: string[] = [];

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommands } from '../../controller/haproxy/cli-socket.ts';
 import { MasterCli, type ProcessList } from '../../controller/haproxy/master-cli.ts';
+import { HAPROXY_BIN } from './haproxy-bin.ts';
 import { type HttpReply, httpGet, httpsGet } from './http.ts';
 import { freePort } from './net.ts';
 import { eventually } from './wait.ts';
@@ -98,6 +99,9 @@ export class TestController {
       '3000',
       '--log',
       'debug',
+      // A test's own --haproxy-bin comes later and wins.
+      '--haproxy-bin',
+      HAPROXY_BIN,
       ...extraArgs,
     ];
     const log = createWriteStream(this.logFile, { flags: 'a' });

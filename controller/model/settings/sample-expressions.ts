@@ -91,7 +91,8 @@ const CONVERTERS: Readonly<Record<string, Signature>> = {
   bytes: takes(ANY, sig('bin', ['uint', 'uint'], 1)),
   field: takes(ANY, sig('str', ['uint', 'char', 'int'], 2)),
   word: takes(ANY, sig('str', ['uint', 'char', 'int'], 2)),
-  http_date: takes(['str', 'int', 'bool', 'addr'], sig('str', ['int'], 0)),
+  // Not from an address: HAProxy 2.6 casts one to the integer http_date takes, 3.0 refuses it.
+  http_date: takes(['str', 'int', 'bool'], sig('str', ['int'], 0)),
   ipmask: takes(['str', 'int', 'addr'], sig('addr', ['uint', 'uint'], 1)),
 };
 
