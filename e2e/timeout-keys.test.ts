@@ -3,18 +3,26 @@
  * against a control with another value: idle keep-alive and tunnel
  * connections are closed after their timeout, a client that stops reading is
  * cut after timeout-client, an unreachable pod answers 503 once the connect
- * attempts time out, a tunnel the client half-closed ends after
- * timeout-server-fin, a passthrough session the pod half-closed ends after
- * timeout-client-fin, http-server-close opens a new pod connection per request
- * where http-keep-alive reuses one, and abortonclose drops a queued request
- * whose client has gone.
+ * attempts time out, a passthrough session the client half-closed ends after
+ * timeout-server-fin, one the pod half-closed ends after timeout-client-fin,
+ * http-server-close opens a new pod connection per request where
+ * http-keep-alive reuses one, and abortonclose drops a queued request whose
+ * client has gone. The fin timeouts are shown on passthrough (TCP) sessions:
+ * HAProxy 3.0 no longer applies them to HTTP tunnels (WebSocket), which end
+ * with timeout-tunnel there.
  */
 import assert from 'node:assert/strict';
 import { connect as connectHttp2, constants as http2 } from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { type CustomPods, type HalfClose, startHalfClosingPods } from './harness/custom-pods.ts';
+import {
+  type CustomPods,
+  type HalfClose,
+  type SilentSession,
+  startHalfClosingPods,
+  startSilentPods,
+} from './harness/custom-pods.ts';
 import { httpGet } from './harness/http.ts';
 import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
 import {
@@ -45,6 +53,7 @@ describe('timeout and connection keys', () => {
   let pod: ScriptedPod;
   let blackhole: BlackholePod;
   let halfClosing: CustomPods<unknown> & { halfCloses: HalfClose[] };
+  let silent: CustomPods<unknown> & { sessions: SilentSession[] };
 
   const app = (
     name: string,
@@ -55,13 +64,13 @@ describe('timeout and connection keys', () => {
     endpointSlice(name, { port: target.port }, [{ address: target.address }]),
     ingress(name, { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: name, port: 80 }] }] }),
   ];
-  /** TLS for pt.example goes through to a pod that ends each session from its side. */
-  const passthrough = () => [
-    service('pt', [{ port: 443 }], { 'haproxy.org/check': 'false' }),
-    endpointSlice('pt', { port: halfClosing.port }, [{ address: halfClosing.addresses[0] as string }]),
+  /** TLS for `<name>.example` goes through to the pod: pt ends each session from its side, ps never does. */
+  const passthrough = (name: string, target: { address: string; port: number }) => [
+    service(name, [{ port: 443 }], { 'haproxy.org/check': 'false' }),
+    endpointSlice(name, { port: target.port }, [{ address: target.address }]),
     ingress(
-      'pt',
-      { rules: [{ host: 'pt.example', paths: [{ path: '/', service: 'pt', port: 443 }] }] },
+      name,
+      { rules: [{ host: `${name}.example`, paths: [{ path: '/', service: name, port: 443 }] }] },
       { annotations: { 'haproxy.org/ssl-passthrough': 'true' } },
     ),
   ];
@@ -100,12 +109,14 @@ describe('timeout and connection keys', () => {
     pod = await startScriptedPod();
     blackhole = await startBlackholePod();
     halfClosing = await startHalfClosingPods(1);
+    silent = await startSilentPods(1);
     const queued = { 'haproxy.org/pod-maxconn': '1' };
     controller = await TestController.create({
       'configmap.yaml': [configMap({})],
       'sp.yaml': app('sp', pod),
       'bh.yaml': app('bh', blackhole),
-      'pt.yaml': passthrough(),
+      'pt.yaml': passthrough('pt', { address: halfClosing.addresses[0] as string, port: halfClosing.port }),
+      'ps.yaml': passthrough('ps', { address: silent.addresses[0] as string, port: silent.port }),
       'ab.yaml': app('ab', pod, { ...queued, 'haproxy.org/abortonclose': 'true' }),
       'qu.yaml': app('qu', pod, queued),
     });
@@ -117,6 +128,7 @@ describe('timeout and connection keys', () => {
     await pod?.stop();
     await blackhole?.stop();
     await halfClosing?.stop();
+    await silent?.stop();
   });
 
   it('timeout-http-keep-alive: an idle keep-alive connection is closed after the value, not before a longer one', async () => {
@@ -216,23 +228,37 @@ describe('timeout and connection keys', () => {
     long.socket.destroy();
   });
 
-  it('timeout-server-fin: a tunnel the client half-closed ends after the value when the pod stays silent', async () => {
-    await configure({ 'timeout-tunnel': '5s', 'timeout-server-fin': '300ms' });
-    const short = await tunnel();
-    short.socket.end();
-    const halfClosedAt = performance.now();
-    await eventually(() => assert.ok(short.endAt, 'HAProxy closed the half-closed tunnel'), 3_000);
-    const waitedMs = (short.endAt as number) - halfClosedAt;
-    assert.ok(waitedMs >= 240, `closed ${waitedMs} ms after the half-close, not earlier than server-fin`);
-    short.socket.destroy();
+  it('timeout-server-fin: a passthrough session the client half-closed ends after the value when the pod stays silent', async (t) => {
+    const hello = await tlsClientHello('ps.example');
+    /** A passthrough session whose client shut its side once the pod had the hello; the pod never answers. */
+    const halfClosedByClient = async () => {
+      const before = silent.sessions.length;
+      const client = await rawClient(controller.ports.https);
+      client.socket.write(hello);
+      await eventually(() => assert.ok(silent.sessions[before], 'the hello reached the pod'), 3_000);
+      client.socket.end();
+      const halfClosedAt = performance.now();
+      await eventually(
+        () => assert.ok(silent.sessions[before]?.peerHalfClosedAt, "the client's half-close reached the pod"),
+        3_000,
+      );
+      return { client, halfClosedAt };
+    };
 
-    // Without server-fin the 5 s tunnel timeout still applies to the half-closed tunnel.
+    await configure({ 'timeout-tunnel': '5s', 'timeout-server-fin': '300ms' });
+    const short = await halfClosedByClient();
+    await eventually(() => assert.ok(short.client.endAt, 'HAProxy closed the half-closed session'), 3_000);
+    const waitedMs = (short.client.endAt as number) - short.halfClosedAt;
+    assert.ok(waitedMs >= 240, `closed ${waitedMs} ms after the half-close, not earlier than server-fin`);
+    t.diagnostic(`server-fin 300ms: closed ${Math.round(waitedMs)} ms after the client half-closed`);
+    short.client.socket.destroy();
+
+    // Without server-fin the 5 s tunnel timeout still applies to the half-closed session.
     await configure({ 'timeout-tunnel': '5s' });
-    const long = await tunnel();
-    long.socket.end();
+    const long = await halfClosedByClient();
     await sleep(1_000);
-    assert.equal(long.endAt, undefined, 'still open after 1 s without server-fin');
-    long.socket.destroy();
+    assert.equal(long.client.endAt, undefined, 'still open after 1 s without server-fin');
+    long.client.socket.destroy();
   });
 
   it('timeout-client-fin: a passthrough session the pod half-closed ends after the value when the client stays silent', async (t) => {

@@ -1,8 +1,9 @@
 /**
  * Pods with one special behaviour each, for keys the echo pod cannot show:
  * a health endpoint that fails or answers slowly, a server that reads the
- * PROXY protocol header, a server that upgrades to a raw tunnel, and a TCP
- * server that ends each session from its side (a half-close).
+ * PROXY protocol header, a server that upgrades to a raw tunnel, a TCP
+ * server that ends each session from its side (a half-close), and one that
+ * never answers nor closes.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
@@ -187,6 +188,45 @@ export async function startHalfClosingPods(
   return {
     ...pods,
     halfCloses,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await pods.stop();
+    },
+  };
+}
+
+export interface SilentSession {
+  /** When the first bytes (the client's TLS hello) arrived (performance.now()). */
+  openedAt: number;
+  /** When the peer (HAProxy) shut its write side. */
+  peerHalfClosedAt: number | undefined;
+}
+
+/**
+ * TCP pods for TLS passthrough that read and never answer or close: a session
+ * with them ends only from HAProxy's side.
+ */
+export async function startSilentPods(
+  count: number,
+): Promise<CustomPods<TcpServer> & { sessions: SilentSession[] }> {
+  const sessions: SilentSession[] = [];
+  const sockets = new Set<Socket>();
+  const pods = await startPodServers(count, () =>
+    createTcpServer({ allowHalfOpen: true }, (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      socket.once('data', () => {
+        const session: SilentSession = { openedAt: performance.now(), peerHalfClosedAt: undefined };
+        sessions.push(session);
+        socket.on('end', () => (session.peerHalfClosedAt ??= performance.now()));
+      });
+      socket.resume();
+    }),
+  );
+  return {
+    ...pods,
+    sessions,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await pods.stop();
