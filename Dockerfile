@@ -7,8 +7,8 @@
 #
 #   docker build -t ghcr.io/haproxy-sidecar-ingress/haproxy-sidecar-ingress:0.1.0 .
 #
-# DEBIAN_RELEASE picks HAProxy: bookworm ships 2.6 (what the test suite runs),
-# trixie ships 3.0. The generated config works on both.
+# DEBIAN_RELEASE picks HAProxy: bookworm ships 2.6, trixie ships 3.0. The generated
+# config works on both, and the tests run on both (docs/haproxy-versions.md).
 ARG DEBIAN_RELEASE=bookworm
 ARG NODE_MAJOR=24
 
