@@ -364,7 +364,11 @@ describe('install manifests', () => {
       const problems: Problem[] = [];
       const read = readKey(
         key,
-        { scope: 'configmap', object: 'ConfigMap', values: { [name]: value } },
+        {
+          scope: 'configmap',
+          ref: { kind: 'ConfigMap', namespace: 'haproxy-controller', name: 'haproxy-configmap' },
+          values: { [name]: value },
+        },
         problems,
       );
       assert.deepEqual(problems, [], `${name}: ${value}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { annotationsDoc, flagsDoc, metricsDoc } from './reference-docs.ts';
+import { annotationsDoc, flagsDoc, metricsDoc, problemsDoc } from './reference-docs.ts';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -18,4 +18,8 @@ it('docs/metrics.md lists every controller metric (run `npm run docs` after chan
   skip: process.platform !== 'linux' && 'the page lists the metrics of Linux',
 }, () => {
   assert.equal(doc('metrics.md'), metricsDoc());
+});
+
+it('docs/problems.md lists every problem reason (run `npm run docs` after changing them)', () => {
+  assert.equal(doc('problems.md'), problemsDoc());
 });

@@ -91,7 +91,7 @@ export class Metrics {
   readonly changeToServed: Histogram<'path'>;
   readonly reloadDuration: Histogram;
   readonly runtimeRoundTrip: Histogram;
-  readonly problems: Gauge<'severity'>;
+  readonly problems: Gauge<'severity' | 'reason'>;
   readonly backends: Gauge;
   readonly endpoints: Gauge<'state'>;
   readonly leader: Gauge;
@@ -163,9 +163,12 @@ export class Metrics {
       'One round trip on the Runtime API socket (a batch of commands on one connection).',
       FAST,
     );
-    this.problems = new Gauge(r, 'haproxy_sidecar_problems', 'Problems found in the input, by severity.', [
-      'severity',
-    ]);
+    this.problems = new Gauge(
+      r,
+      'haproxy_sidecar_problems',
+      'Problems found in the input, by severity and reason (the reasons of docs/problems.md).',
+      ['severity', 'reason'],
+    );
     this.backends = new Gauge(r, 'haproxy_sidecar_backends', 'Backends in the desired state.');
     this.endpoints = new Gauge(r, 'haproxy_sidecar_endpoints', 'Pods in the desired state, by state.', [
       'state',

@@ -10,15 +10,17 @@
  * same endpoints.
  */
 import { createHash } from 'node:crypto';
-import type { Problem } from '../store/problems.ts';
+import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
 import type { Ingress, IngressBackend, Secret } from '../store/schemas.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { endpointsFor } from './endpoints.ts';
 import { ModelMemo, type Resolution } from './memo.ts';
 import { resolvePolicy } from './policy.ts';
+import { resolveServerTls } from './server-tls.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
-import { resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import type { TlsFile } from './tls.ts';
 import type { Backend, BackendSettings, Endpoint, ServerSizing } from './types.ts';
 
 /** Algorithms HAProxy accepts `add server` for (a dynamic load-balancing algorithm). */
@@ -82,6 +84,7 @@ export class BackendCatalog {
   readonly #configLayer: SettingsLayer | undefined;
   readonly #problems: Problem[];
   readonly #memo: ModelMemo;
+  readonly #files = new Map<string, TlsFile>();
 
   constructor(
     snapshot: Snapshot,
@@ -102,7 +105,7 @@ export class BackendCatalog {
   use(
     ref: ServiceRef,
     referrer: Ingress | undefined,
-    referrerLabel: string,
+    referrerRef: ProblemRef,
     tlsHost = false,
     key?: string,
   ): string {
@@ -115,36 +118,36 @@ export class BackendCatalog {
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
     const secrets = this.#snapshot.secrets;
-    const { settings, policy, identity, problems } = this.#memo.resolution(
+    const serviceRef = objectRef('Service', { namespace: ref.namespace, name: ref.name });
+    const { settings, policy, identity, problems, files } = this.#memo.resolution(
       cacheKey,
       [service, referrer, this.#configLayer?.values],
       (key) => secrets.get(key),
       (): Resolution => {
         const layers: SettingsLayer[] = [];
-        if (service)
-          layers.push({
-            scope: 'service',
-            object: `Service ${serviceKey}`,
-            values: service.metadata.annotations,
-          });
+        if (service) layers.push({ scope: 'service', ref: serviceRef, values: service.metadata.annotations });
         if (referrer)
           layers.push({
             scope: 'ingress',
-            object: `Ingress ${referrerKey()}`,
+            ref: objectRef('Ingress', referrer.metadata),
             values: referrer.metadata.annotations,
           });
         if (this.#configLayer) layers.push(this.#configLayer);
         const found: Problem[] = [];
         const read: [string, Secret | undefined][] = [];
-        const settings = resolveAll(BACKEND_KEYS, layers, found);
+        const secretOf = (key: string) => {
+          const secret = secrets.get(key);
+          read.push([key, secret]);
+          return secret;
+        };
+        const origins: Origins<typeof BACKEND_KEYS> = {};
+        const resolved = resolveAll(BACKEND_KEYS, layers, found, origins);
+        const serverTls = resolveServerTls(resolved, origins, ref.namespace, secretOf, found);
+        const settings = serverTls.settings;
         const policy = resolvePolicy(
           layers,
-          { tlsHost, namespace: ref.namespace, referrer: referrerLabel },
-          (key) => {
-            const secret = secrets.get(key);
-            read.push([key, secret]);
-            return secret;
-          },
+          { tlsHost, namespace: ref.namespace, referrer: referrerRef },
+          secretOf,
           found,
         );
         const identity = JSON.stringify({ settings, policy });
@@ -155,21 +158,23 @@ export class BackendCatalog {
           policy,
           identity,
           problems: found,
+          files: serverTls.files,
         };
       },
     );
     this.#problems.push(...problems);
+    for (const file of files) this.#files.set(file.file, file);
 
     let variants = this.#variants.get(base);
     if (!variants) {
-      variants = { byIdentity: new Map(), endpoints: this.#endpoints(ref, referrerLabel) };
+      variants = { byIdentity: new Map(), endpoints: this.#endpoints(ref, referrerRef) };
       this.#variants.set(base, variants);
     }
     let backend = variants.byIdentity.get(identity);
     if (!backend) {
       backend = {
         name: variants.byIdentity.size === 0 ? base : variantName(base, identity),
-        service: `Service ${serviceKey}`,
+        service: serviceRef,
         settings,
         policy,
         servers: serverSizing(settings),
@@ -182,13 +187,14 @@ export class BackendCatalog {
   }
 
   /** The endpoints of a Service port, reporting (once) why there are none. */
-  #endpoints(ref: ServiceRef, referrerLabel: string): Endpoint[] {
+  #endpoints(ref: ServiceRef, referrerRef: ProblemRef): Endpoint[] {
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
     const problem = (message: string) => {
       this.#problems.push({
-        object: referrerLabel,
+        ref: referrerRef,
         field: `backend ${serviceKey}`,
+        reason: 'UnresolvedReference',
         message,
         severity: 'error',
       });
@@ -208,6 +214,11 @@ export class BackendCatalog {
     }
     const slices = this.#snapshot.endpointSlices.get(serviceKey) ?? [];
     return this.#memo.endpoints(port, slices, () => endpointsFor(port, slices));
+  }
+
+  /** CA bundles and client certificates of the backends' server TLS. */
+  files(): TlsFile[] {
+    return [...this.#files.values()];
   }
 
   list(): Backend[] {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lookupRoute, routeMapEntries } from '../emitters/config/route-map.ts';
-import type { Problem } from '../store/problems.ts';
+import { type Problem, refLabel } from '../store/problems.ts';
 import { Store } from '../store/store.ts';
 import { buildModel } from './build.ts';
 import { MODEL_OPTIONS, modelOf, parseAll } from './model-fixtures.ts';
@@ -160,7 +160,7 @@ const backendOf = (state: DesiredState, name: string) => {
 };
 
 const problemsOf = (state: DesiredState, object: string): Problem[] =>
-  state.problems.filter((p) => p.object === object);
+  state.problems.filter((p) => refLabel(p.ref) === object);
 
 // ---------------------------------------------------------------- path matching
 
@@ -799,7 +799,7 @@ describe('backend settings', () => {
         assert.equal(settingsOf(s)[field], defaults[field]);
         const errors = s.problems.filter((p) => p.severity === 'error');
         assert.equal(errors.length, 1, JSON.stringify(s.problems));
-        assert.equal(errors[0]?.object, 'Ingress default/i');
+        assert.equal(errors[0] && refLabel(errors[0].ref), 'Ingress default/i');
         assert.equal(errors[0]?.field, `haproxy.org/${key}`);
       });
 
@@ -808,7 +808,7 @@ describe('backend settings', () => {
         assert.equal(settingsOf(s)[field], parsed(lower));
         const errors = s.problems.filter((p) => p.severity === 'error');
         assert.equal(errors.length, 1, JSON.stringify(s.problems));
-        assert.equal(errors[0]?.object, 'Service default/web');
+        assert.equal(errors[0] && refLabel(errors[0].ref), 'Service default/web');
         assert.equal(errors[0]?.field, `haproxy.com/${key}`);
       });
 
@@ -817,7 +817,7 @@ describe('backend settings', () => {
         assert.equal(settingsOf(s)[field], settingsOf(withLayers({}))[field]);
         const errors = s.problems.filter((p) => p.severity === 'error');
         assert.equal(errors.length, 1, JSON.stringify(s.problems));
-        assert.equal(errors[0]?.object, 'ConfigMap default/haproxy-configmap');
+        assert.equal(errors[0] && refLabel(errors[0].ref), 'ConfigMap default/haproxy-configmap');
         assert.equal(errors[0]?.field, key);
       });
     }
@@ -834,7 +834,7 @@ describe('backend settings', () => {
   it('unknown annotations with our prefixes are reported as warnings', () => {
     const s = withLayers({ ingress: { 'haproxy.org/no-such-thing': 'x', 'example.com/other': 'y' } });
     assert.deepEqual(
-      s.problems.map((p) => [p.object, p.field, p.severity]),
+      s.problems.map((p) => [refLabel(p.ref), p.field, p.severity]),
       [['Ingress default/i', 'haproxy.org/no-such-thing', 'warning']],
     );
   });

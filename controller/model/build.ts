@@ -3,7 +3,7 @@
  * controller options to the desired HAProxy state. No I/O; every Ingress v1
  * rule the controller honours is decided here.
  */
-import type { Problem } from '../store/problems.ts';
+import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
 import { ingressClassFilter } from './ingress-class.ts';
@@ -43,7 +43,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const configMap = snapshot.configMaps.get(options.configMap);
   const configLayer: SettingsLayer | undefined = configMap && {
     scope: 'configmap',
-    object: `ConfigMap ${options.configMap}`,
+    ref: objectRef('ConfigMap', configMap.metadata),
     values: configMap.data,
   };
   if (configLayer) reportUnknownKeys(configLayer, problems);
@@ -57,24 +57,25 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const backends = new BackendCatalog(snapshot, configLayer, problems, memo);
   const table = new RouteTable();
   const vhostFallbacks = new Map<string, string>();
-  let catchAll: { backend: string; ingress: string } | undefined;
+  let catchAll: { backend: string; ingress: ObjectRef } | undefined;
   const reportedServices = new Set<object>();
 
   ingresses.forEach((ingress, rank) => {
     const rules = rulesOf(ingress);
-    const label = rules.label;
+    const ref = rules.ref;
     problems.push(...rules.problems);
     const defaultBackend =
-      rules.defaultRef && backends.use(rules.defaultRef, ingress, label, false, rules.defaultResolutionKey);
+      rules.defaultRef && backends.use(rules.defaultRef, ingress, ref, false, rules.defaultResolutionKey);
 
     if (rules.vhosts.length === 0 && defaultBackend) {
       // An Ingress with only a defaultBackend is the cluster-wide catch-all.
-      if (!catchAll) catchAll = { backend: defaultBackend, ingress: label };
+      if (!catchAll) catchAll = { backend: defaultBackend, ingress: ref };
       else
         problems.push({
-          object: label,
+          ref,
           field: 'spec.defaultBackend',
-          message: `catch-all already set by ${catchAll.ingress}`,
+          reason: 'Conflict',
+          message: `catch-all already set by ${refLabel(catchAll.ingress)}`,
           severity: 'warning',
         });
     }
@@ -83,13 +84,13 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       if (defaultBackend && !vhostFallbacks.has(vhost)) vhostFallbacks.set(vhost, defaultBackend);
     }
     for (const path of rules.paths) {
-      const backend = backends.use(path.ref, ingress, label, path.tlsHost, path.resolutionKey);
+      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey);
       const service = snapshot.services.get(nsName(path.ref.namespace, path.ref.name));
       if (service && !reportedServices.has(service)) {
         reportedServices.add(service);
         problems.push(...unknownServiceAnnotations(service));
       }
-      table.add(path.vhost, path.path, path.match, { backend, rank, ingress: label });
+      table.add(path.vhost, path.path, path.match, { backend, rank, ingress: ref });
     }
   });
 
@@ -99,14 +100,13 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     const service = snapshot.services.get(options.defaultBackendService);
     const port = service?.spec.ports[0];
     if (port) {
-      defaultBackend = backends.use(
-        { namespace, name, port: { number: port.port } },
-        undefined,
-        '--default-backend-service',
-      );
+      defaultBackend = backends.use({ namespace, name, port: { number: port.port } }, undefined, {
+        flag: '--default-backend-service',
+      });
     } else {
       problems.push({
-        object: '--default-backend-service',
+        ref: { flag: '--default-backend-service' },
+        reason: 'UnresolvedReference',
         message: `Service ${options.defaultBackendService} not found or has no port; serving 404`,
         severity: 'error',
       });
@@ -115,11 +115,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 
   let settled = { global, backends: backends.list() };
   if (!options.allowConfigSnippets) {
-    const ingressLayers = ingresses.map((i) => ({
-      object: `Ingress ${i.metadata.namespace}/${i.metadata.name}`,
-      annotations: i.metadata.annotations,
-    }));
-    settled = withoutSnippets(settled, snapshot, configLayer, ingressLayers, problems);
+    settled = withoutSnippets(settled, snapshot, configLayer, ingresses, problems);
   }
 
   const routes = table.resolve(problems);
@@ -135,7 +131,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       configNamespace: options.configMap.split('/')[0] ?? 'default',
       defaultSslCertificate: options.defaultSslCertificate,
       ingresses,
-      backends: settled.backends,
+      serverFiles: backends.files(),
     },
     problems,
   );
@@ -146,18 +142,18 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       defaultBackend,
       passthrough: [],
     },
-    tls.backends,
+    settled.backends,
     problems,
   );
 
-  const stableBackends = tls.backends.map((b) => memo.backend(b));
+  const stableBackends = settled.backends.map((b) => memo.backend(b));
   memo.settle(stableBackends);
   return {
     global: settled.global,
     defaults: { ...defaults, timeoutServer },
     routing: memo.routing(routing),
     backends: stableBackends,
-    tls: tls.tls,
+    tls,
     problems: dedupe(problems),
   };
 }
@@ -165,7 +161,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.object}\u0000${p.field ?? ''}\u0000${p.message}`;
+    const key = `${refLabel(p.ref)}\u0000${p.field ?? ''}\u0000${p.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -28,7 +28,7 @@ export function makeBackend(
 ): Backend {
   return {
     name,
-    service: `Service default/${name}`,
+    service: { kind: 'Service', namespace: 'default', name },
     settings: { ...DEFAULT_BACKEND_SETTINGS, ...settings },
     policy: {},
     servers: serverSizing({ ...DEFAULT_BACKEND_SETTINGS, ...settings }),

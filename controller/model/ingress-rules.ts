@@ -5,7 +5,7 @@
  * know). Nothing here depends on other objects, so the result is kept for as
  * long as the store holds the same Ingress object.
  */
-import type { Problem } from '../store/problems.ts';
+import { type ObjectRef, objectRef, type Problem } from '../store/problems.ts';
 import type { Ingress } from '../store/schemas.ts';
 import { nsName } from '../store/store.ts';
 import { backendName, type ServiceRef, serviceRefOf } from './backends.ts';
@@ -25,8 +25,8 @@ export interface IngressPath {
 }
 
 export interface IngressRules {
-  /** `Ingress namespace/name`, for problems. */
-  label: string;
+  /** The Ingress, for problems. */
+  ref: ObjectRef;
   defaultRef: ServiceRef | undefined;
   defaultResolutionKey: string;
   /** Every host a rule names (`*` for rules without host), in order. */
@@ -51,15 +51,16 @@ const resolutionKey = (ref: ServiceRef, ingressKey: string, tlsHost: boolean): s
 
 function readRules(ingress: Ingress): IngressRules {
   const key = nsName(ingress.metadata.namespace, ingress.metadata.name);
-  const label = `Ingress ${key}`;
+  const ref = objectRef('Ingress', ingress.metadata);
   const problems: Problem[] = [];
-  reportUnknownAnnotations(label, ingress.metadata.annotations, problems);
+  reportUnknownAnnotations(ref, ingress.metadata.annotations, problems);
   const tlsHosts = new Set(ingress.spec.tls.flatMap((tls) => tls.hosts));
   const defaultRef = ingress.spec.defaultBackend && serviceRefOf(ingress, ingress.spec.defaultBackend);
   if (ingress.spec.defaultBackend && !defaultRef) {
     problems.push({
-      object: label,
+      ref,
       field: 'spec.defaultBackend',
+      reason: 'Unsupported',
       message: 'resource backends are not supported',
       severity: 'error',
     });
@@ -71,11 +72,12 @@ function readRules(ingress: Ingress): IngressRules {
     vhosts.push(vhost);
     rule.http?.paths.forEach((path, pathIndex) => {
       const field = () => `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
-      const ref = serviceRefOf(ingress, path.backend);
-      if (!ref) {
+      const service = serviceRefOf(ingress, path.backend);
+      if (!service) {
         problems.push({
-          object: label,
+          ref,
           field: field(),
+          reason: 'Unsupported',
           message: 'resource backends are not supported',
           severity: 'error',
         });
@@ -83,8 +85,9 @@ function readRules(ingress: Ingress): IngressRules {
       }
       if (path.path === undefined && path.pathType !== 'ImplementationSpecific') {
         problems.push({
-          object: label,
+          ref,
           field: field(),
+          reason: 'InvalidObject',
           message: `pathType ${path.pathType} requires a path`,
           severity: 'error',
         });
@@ -92,8 +95,9 @@ function readRules(ingress: Ingress): IngressRules {
       }
       if (path.path?.includes('?')) {
         problems.push({
-          object: label,
+          ref,
           field: `${field()}.path`,
+          reason: 'Unused',
           message: 'a request path never contains "?" (it starts the query string); this path never matches',
           severity: 'warning',
         });
@@ -104,14 +108,14 @@ function readRules(ingress: Ingress): IngressRules {
         path: path.path ?? '/',
         // ImplementationSpecific is Prefix (documented).
         match: path.pathType === 'Exact' ? 'Exact' : 'Prefix',
-        ref,
+        ref: service,
         tlsHost,
-        resolutionKey: resolutionKey(ref, key, tlsHost),
+        resolutionKey: resolutionKey(service, key, tlsHost),
       });
     });
   });
   return {
-    label,
+    ref,
     defaultRef,
     defaultResolutionKey: defaultRef ? resolutionKey(defaultRef, key, false) : '',
     vhosts,

@@ -9,6 +9,7 @@
 import type { Problem } from '../store/problems.ts';
 import type { EndpointSlice, Secret, ServicePort } from '../store/schemas.ts';
 import type { BackendPolicy } from './policy.ts';
+import type { TlsFile } from './tls.ts';
 import type { Backend, BackendSettings, Endpoint, Routing } from './types.ts';
 
 /** Settings and policy resolved for one (Service, referrer, ConfigMap, TLS) combination. */
@@ -22,6 +23,8 @@ export interface Resolution {
   /** Settings and policy as JSON: which backends are variants of each other. */
   identity: string;
   problems: readonly Problem[];
+  /** Server TLS files (CA bundles, client certificates) the settings name. */
+  files: readonly TlsFile[];
 }
 
 const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>

@@ -4,7 +4,7 @@
  * entries instead. SNI names a host, never a path: the first backend that
  * claims a host keeps it.
  */
-import type { Problem } from '../store/problems.ts';
+import type { ObjectRef, Problem } from '../store/problems.ts';
 import { ANY_HOST, type Backend, type Routing } from './types.ts';
 
 export function splitPassthrough(
@@ -18,8 +18,9 @@ export function splitPassthrough(
   const claim = (vhost: string, backend: string) => {
     if (vhost === ANY_HOST) {
       problems.push({
-        object: tcp.get(backend) ?? backend,
+        ref: tcp.get(backend) as ObjectRef,
         field: 'ssl-passthrough',
+        reason: 'Ineffective',
         message: 'a rule without host cannot be passed through by SNI; not served',
         severity: 'error',
       });
@@ -28,8 +29,9 @@ export function splitPassthrough(
     const owner = sni.get(vhost);
     if (owner && owner !== backend) {
       problems.push({
-        object: tcp.get(backend) ?? backend,
+        ref: tcp.get(backend) as ObjectRef,
         field: 'ssl-passthrough',
+        reason: 'Conflict',
         message: `host ${vhost} is already passed through to ${owner}`,
         severity: 'warning',
       });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { refLabel } from '../store/problems.ts';
 import { modelOf } from './model-fixtures.ts';
 import type { DesiredState } from './types.ts';
 
@@ -247,20 +248,22 @@ describe('request policy', () => {
       assert.equal(auth.userlist, undefined, `${host}: nobody can log in`);
       assert.deepEqual(auth.users, []);
     }
-    const messages = state.problems.map((p) => `${p.object} ${p.field}: ${p.message}`);
+    const messages = state.problems.map((p) => `${refLabel(p.ref)} ${p.field}: ${p.message}`);
     assert.ok(
       messages.includes(
-        'Ingress default/missing auth-secret: Secret default/nope not found; every request gets 401',
+        'Ingress default/missing haproxy.org/auth-secret: Secret default/nope not found; every request gets 401',
       ),
     );
     assert.ok(
-      messages.some((m) => m.startsWith('Ingress default/unset auth-secret: auth-type basic-auth needs')),
+      messages.some((m) =>
+        m.startsWith('Ingress default/unset haproxy.org/auth-type: auth-type basic-auth needs'),
+      ),
     );
     assert.ok(messages.some((m) => m.startsWith('Secret default/junk data.mallory: not a crypt(3)')));
     assert.ok(messages.some((m) => m.startsWith('Secret default/junk data: a key is not a valid user name')));
     assert.ok(
       messages.some((m) =>
-        m.startsWith('Ingress default/junk auth-secret: Secret default/junk holds no valid user'),
+        m.startsWith('Ingress default/junk haproxy.org/auth-secret: Secret default/junk holds no valid user'),
       ),
     );
     assert.ok(!messages.some((m) => m.includes('plain-text-password')), 'problems never print Secret values');
@@ -315,7 +318,9 @@ describe('request policy', () => {
     ]);
     const { policy } = backendOf(state, 'a.example');
     assert.deepEqual(policy, { hsts: { maxAge: 31_536_000, includeSubdomains: false, preload: false } });
-    const fields = state.problems.filter((p) => p.severity === 'error').map((p) => `${p.object} ${p.field}`);
+    const fields = state.problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${refLabel(p.ref)} ${p.field}`);
     for (const expected of [
       'Service default/web haproxy.org/deny-list',
       'Ingress default/a haproxy.org/response-set-header',

@@ -5,9 +5,16 @@
  * ssl-redirect) and the users of the auth Secret. Two routes to the same
  * Service port with different policies get different backends.
  */
-import type { Problem } from '../store/problems.ts';
+import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
 import type { Secret } from '../store/schemas.ts';
-import { ANNOTATION_PREFIXES, type Resolved, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import {
+  ANNOTATION_PREFIXES,
+  type KeyOrigin,
+  type Origins,
+  type Resolved,
+  resolveAll,
+  type SettingsLayer,
+} from './settings/registry.ts';
 import { REQUEST_KEYS } from './settings/request-keys.ts';
 
 export type RequestSettings = Resolved<typeof REQUEST_KEYS>;
@@ -62,8 +69,8 @@ export interface PolicyContext {
   tlsHost: boolean;
   /** Namespace a bare auth-secret name refers to. */
   namespace: string;
-  /** `Kind namespace/name` of the object that asked for this policy, for problems. */
-  referrer: string;
+  /** The object that asked for this policy, for problems whose key has no origin. */
+  referrer: ProblemRef;
 }
 
 /** Secret keys are user names; values are crypt(3) hashes ($id$salt$hash, or DES). */
@@ -91,7 +98,8 @@ export function resolvePolicy(
   secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
 ): BackendPolicy {
-  const s = setsAny(layers) ? resolveAll(REQUEST_KEYS, layers, problems) : DEFAULTS;
+  const origins: Origins<typeof REQUEST_KEYS> = {};
+  const s = setsAny(layers) ? resolveAll(REQUEST_KEYS, layers, problems, origins) : DEFAULTS;
   const policy: BackendPolicy = {};
   if (s.srcIpHeader) policy.srcIpHeader = s.srcIpHeader;
   if (s.sslRedirect ?? context.tlsHost)
@@ -116,7 +124,7 @@ export function resolvePolicy(
       maxAge: s.corsMaxAge,
     };
   }
-  if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, context, secretOf, problems);
+  if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, origins, context, secretOf, problems);
   if (s.requestRedirect) policy.requestRedirect = { target: s.requestRedirect, code: s.requestRedirectCode };
   if (s.pathRewrite) policy.pathRewrite = s.pathRewrite;
   if (s.setHost) policy.setHost = s.setHost;
@@ -135,44 +143,67 @@ export function resolvePolicy(
 
 function resolveAuth(
   s: RequestSettings,
+  origins: Origins<typeof REQUEST_KEYS>,
   context: PolicyContext,
   secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
 ): NonNullable<BackendPolicy['auth']> {
   const closed = { realm: s.authRealm, users: [] };
-  const problem = (field: string, message: string) =>
-    problems.push({ object: context.referrer, field, message, severity: 'error' });
+  // Reported where the key was set: the Service, the Ingress or the ConfigMap, under its exact name.
+  const problem = (
+    origin: KeyOrigin | undefined,
+    reason: 'UnresolvedReference' | 'InvalidValue',
+    message: string,
+  ) =>
+    problems.push({
+      ref: origin?.ref ?? context.referrer,
+      field: origin?.field ?? 'auth-secret',
+      reason,
+      message,
+      severity: 'error',
+    });
   if (!s.authSecret) {
-    problem('auth-secret', 'auth-type basic-auth needs an auth-secret; every request gets 401');
+    problem(
+      origins.authType,
+      'InvalidValue',
+      'auth-type basic-auth needs an auth-secret; every request gets 401',
+    );
     return closed;
   }
   const key = s.authSecret.includes('/') ? s.authSecret : `${context.namespace}/${s.authSecret}`;
   const secret = secretOf(key);
   if (!secret) {
-    problem('auth-secret', `Secret ${key} not found; every request gets 401`);
+    problem(origins.authSecret, 'UnresolvedReference', `Secret ${key} not found; every request gets 401`);
     return closed;
   }
+  const secretRef = objectRef('Secret', secret.metadata);
   const users: AuthUser[] = [];
   for (const [name, value] of Object.entries(secret.values).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const hash = value.trim();
     if (!USER_NAME.test(name)) {
       problems.push({
-        object: `Secret ${key}`,
+        ref: secretRef,
         field: 'data',
+        reason: 'InvalidValue',
         message: 'a key is not a valid user name (letters, digits, ._@-); that user is ignored',
         severity: 'error',
       });
     } else if (!CRYPT_HASH.test(hash)) {
       problems.push({
-        object: `Secret ${key}`,
+        ref: secretRef,
         field: `data.${name}`,
+        reason: 'InvalidValue',
         message: 'not a crypt(3) password hash (e.g. from openssl passwd -6); that user is ignored',
         severity: 'error',
       });
     } else users.push({ name, hash });
   }
   if (users.length === 0) {
-    problem('auth-secret', `Secret ${key} holds no valid user; every request gets 401`);
+    problem(
+      origins.authSecret,
+      'UnresolvedReference',
+      `Secret ${key} holds no valid user; every request gets 401`,
+    );
     return closed;
   }
   return { realm: s.authRealm, userlist: userlistName(key), users };

@@ -12,14 +12,14 @@
  *    the root; Exact paths are stored as written;
  *  - for equal paths Exact beats Prefix, and the longest path wins.
  */
-import type { Problem } from '../store/problems.ts';
+import { type ObjectRef, type Problem, refLabel } from '../store/problems.ts';
 import type { Ingress } from '../store/schemas.ts';
 import { ANY_HOST, type PathMatch, type Route } from './types.ts';
 
 interface Candidate extends Route {
   /** Position of the Ingress in age order: lower is older and wins. */
   rank: number;
-  ingress: string;
+  ingress: ObjectRef;
   /** The path as written, for problems. */
   written: string;
 }
@@ -45,7 +45,7 @@ export class RouteTable {
     vhost: string,
     written: string,
     match: PathMatch,
-    candidate: { backend: string; rank: number; ingress: string },
+    candidate: { backend: string; rank: number; ingress: ObjectRef },
   ): void {
     this.addHost(vhost);
     const path = match === 'Prefix' ? normalizePrefix(written) : written;
@@ -73,9 +73,10 @@ export class RouteTable {
       for (const c of candidates) {
         if (c === winner || (c.backend === winner.backend && c.ingress === winner.ingress)) continue;
         problems.push({
-          object: c.ingress,
+          ref: c.ingress,
           field: `path ${c.match} ${c.written}`,
-          message: `conflicts with ${winner.ingress}, which is older and keeps the route`,
+          reason: 'Conflict',
+          message: `conflicts with ${refLabel(winner.ingress)}, which is older and keeps the route`,
           severity: 'warning',
         });
       }

@@ -3,8 +3,9 @@
  * operator starts the controller with --allow-config-snippets. Without it every
  * snippet found is reported where it was set and removed from the model.
  */
-import type { Problem } from '../store/problems.ts';
-import type { Snapshot } from '../store/store.ts';
+import { objectRef, type Problem } from '../store/problems.ts';
+import type { Ingress } from '../store/schemas.ts';
+import { nsName, type Snapshot } from '../store/store.ts';
 import { BACKEND_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import {
   ANNOTATION_PREFIXES,
@@ -36,8 +37,9 @@ function snippetProblems(layer: SettingsLayer): readonly Problem[] {
       for (const field of fields) {
         if (layer.values[field] === undefined) continue;
         problems.push({
-          object: layer.object,
+          ref: layer.ref,
           field,
+          reason: 'SnippetIgnored',
           message:
             'config snippets are disabled (start the controller with --allow-config-snippets); ignored',
           severity: 'warning',
@@ -61,20 +63,19 @@ export function withoutSnippets(
   state: Pick<DesiredState, 'global' | 'backends'>,
   snapshot: Snapshot,
   configLayer: SettingsLayer | undefined,
-  ingressLabels: readonly { object: string; annotations: Record<string, string> }[],
+  ingresses: readonly Ingress[],
   problems: Problem[],
 ): Pick<DesiredState, 'global' | 'backends'> {
   if (configLayer) reportLayer(configLayer, problems);
-  for (const ingress of ingressLabels)
-    reportLayer({ scope: 'ingress', object: ingress.object, values: ingress.annotations }, problems);
+  for (const ingress of ingresses)
+    reportLayer(
+      { scope: 'ingress', ref: objectRef('Ingress', ingress.metadata), values: ingress.metadata.annotations },
+      problems,
+    );
   for (const backend of state.backends) {
-    const key = backend.service.replace(/^Service /, '');
-    const service = snapshot.services.get(key);
+    const service = snapshot.services.get(nsName(backend.service.namespace, backend.service.name));
     if (service)
-      reportLayer(
-        { scope: 'service', object: backend.service, values: service.metadata.annotations },
-        problems,
-      );
+      reportLayer({ scope: 'service', ref: backend.service, values: service.metadata.annotations }, problems);
   }
   const backends: Backend[] = state.backends.map((b) =>
     b.settings.backendConfigSnippet.length === 0

@@ -3,36 +3,42 @@
  * HTTPS frontend's client checks, TLS to the pods, and ssl-passthrough.
  */
 import { X509Certificate } from 'node:crypto';
-import type { Problem } from '../store/problems.ts';
-import { type Ingress, TLS_SECRET_TYPE } from '../store/schemas.ts';
+import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
+import { type Ingress, type Secret, TLS_SECRET_TYPE } from '../store/schemas.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
-import { resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { TLS_FRONTEND_KEYS } from './settings/tls-keys.ts';
-import type { Backend, Certificate } from './types.ts';
+import type { Certificate } from './types.ts';
+
+/** Where a Secret was named, for the problems it raises: the object and the exact key or field. */
+export interface SecretOrigin {
+  ref: ProblemRef;
+  field: string | undefined;
+}
+
+export type SecretOf = (key: string) => Secret | undefined;
+
+const secretProblem = (origin: SecretOrigin, key: string, message: string): Problem => ({
+  ref: origin.ref,
+  ...(origin.field ? { field: origin.field } : {}),
+  reason: 'UnresolvedReference',
+  message: `Secret ${key} ${message}`,
+  severity: 'error',
+});
 
 export function certificateFromSecret(
-  snapshot: Snapshot,
+  secretOf: SecretOf,
   key: string,
   problems: Problem[],
-  referrer: string,
+  origin: SecretOrigin,
 ): Certificate | undefined {
-  const secret = snapshot.secrets.get(key);
+  const secret = secretOf(key);
   if (!secret) {
-    problems.push({
-      object: referrer,
-      field: `secret ${key}`,
-      message: 'Secret not found',
-      severity: 'error',
-    });
+    problems.push(secretProblem(origin, key, 'not found'));
     return undefined;
   }
   if (secret.type !== TLS_SECRET_TYPE) {
-    problems.push({
-      object: referrer,
-      field: `secret ${key}`,
-      message: `Secret is of type ${secret.type}, expected ${TLS_SECRET_TYPE}`,
-      severity: 'error',
-    });
+    problems.push(secretProblem(origin, key, `is of type ${secret.type}, expected ${TLS_SECRET_TYPE}`));
     return undefined;
   }
   const crt = secret.values['tls.crt'] as string;
@@ -69,14 +75,18 @@ export function collectCertificates(
 ): Certificate[] {
   const certificates = new Map<string, Certificate>();
   const sniOwner = new Map<string, string>();
+  const secretOf: SecretOf = (key) => snapshot.secrets.get(key);
   for (const ingress of ingresses) {
-    const label = `Ingress ${ingress.metadata.namespace}/${ingress.metadata.name}`;
-    for (const tls of ingress.spec.tls) {
+    const ref = objectRef('Ingress', ingress.metadata);
+    for (const [index, tls] of ingress.spec.tls.entries()) {
       if (!tls.secretName) continue;
       const key = nsName(ingress.metadata.namespace, tls.secretName);
       let certificate = certificates.get(key);
       if (!certificate) {
-        certificate = certificateFromSecret(snapshot, key, problems, label);
+        certificate = certificateFromSecret(secretOf, key, problems, {
+          ref,
+          field: `spec.tls[${index}].secretName`,
+        });
         if (!certificate) continue;
         certificates.set(key, certificate);
       }
@@ -84,9 +94,10 @@ export function collectCertificates(
         const owner = sniOwner.get(host);
         if (owner && owner !== key) {
           problems.push({
-            object: label,
-            field: `tls ${host}`,
-            message: `host already served with Secret ${owner} by an older Ingress`,
+            ref,
+            field: `spec.tls[${index}].hosts`,
+            reason: 'Conflict',
+            message: `host ${host} already served with Secret ${owner} by an older Ingress`,
             severity: 'warning',
           });
           continue;
@@ -143,17 +154,16 @@ export const tlsFileName = (kind: 'client-ca' | 'server-ca' | 'server-crt', ref:
 
 /** The certificates in a Secret's `ca.crt`, or a problem. */
 export function caBundleFromSecret(
-  snapshot: Snapshot,
+  secretOf: SecretOf,
   key: string,
   problems: Problem[],
-  referrer: string,
-  field: string,
+  origin: SecretOrigin,
 ): string | undefined {
   const fail = (message: string) => {
-    problems.push({ object: referrer, field, message: `Secret ${key}: ${message}`, severity: 'error' });
+    problems.push(secretProblem(origin, key, message));
     return undefined;
   };
-  const secret = snapshot.secrets.get(key);
+  const secret = secretOf(key);
   if (!secret) return fail('not found');
   const text = secret.values['ca.crt'];
   if (!text) return fail('has no ca.crt');
@@ -180,7 +190,8 @@ export interface TlsInput {
   /** --default-ssl-certificate, which wins over the ssl-certificate key. */
   defaultSslCertificate: string | undefined;
   ingresses: readonly Ingress[];
-  backends: Backend[];
+  /** CA bundles and client certificates the backends' server TLS needs (server-tls.ts). */
+  serverFiles: readonly TlsFile[];
 }
 
 /**
@@ -188,32 +199,36 @@ export interface TlsInput {
  * files for client/server CAs and client certificates, server TLS settings
  * with their Secrets qualified (or failed closed).
  */
-export function buildTls(input: TlsInput, problems: Problem[]): { tls: TlsState; backends: Backend[] } {
+export function buildTls(input: TlsInput, problems: Problem[]): TlsState {
   const { snapshot, configLayer, configNamespace } = input;
+  const secretOf: SecretOf = (key) => snapshot.secrets.get(key);
   const layers = configLayer ? [configLayer] : [];
-  const keys = resolveAll(TLS_FRONTEND_KEYS, layers, problems);
-  const files = new Map<string, string>();
+  const origins: Origins<typeof TLS_FRONTEND_KEYS> = {};
+  const keys = resolveAll(TLS_FRONTEND_KEYS, layers, problems, origins);
+  const files = new Map<string, string>(input.serverFiles.map((f) => [f.file, f.pem]));
+  const originOf = (origin: KeyOrigin | undefined): SecretOrigin => ({
+    ref: origin?.ref ?? { flag: '--configmap' },
+    field: origin?.field,
+  });
 
   let defaultCertificate: Certificate | undefined;
   if (input.defaultSslCertificate)
-    defaultCertificate = certificateFromSecret(
-      snapshot,
-      input.defaultSslCertificate,
-      problems,
-      '--default-ssl-certificate',
-    );
+    defaultCertificate = certificateFromSecret(secretOf, input.defaultSslCertificate, problems, {
+      ref: { flag: '--default-ssl-certificate' },
+      field: undefined,
+    });
   else if (keys.sslCertificate)
     defaultCertificate = certificateFromSecret(
-      snapshot,
+      secretOf,
       qualify(keys.sslCertificate, configNamespace),
       problems,
-      configLayer?.object ?? 'ConfigMap',
+      originOf(origins.sslCertificate),
     );
 
   let clientVerify: ClientVerify | undefined;
   if (keys.clientCa) {
     const ref = qualify(keys.clientCa, configNamespace);
-    const pem = caBundleFromSecret(snapshot, ref, problems, configLayer?.object ?? 'ConfigMap', 'client-ca');
+    const pem = caBundleFromSecret(secretOf, ref, problems, originOf(origins.clientCa));
     if (pem) {
       const file = tlsFileName('client-ca', ref);
       files.set(file, pem);
@@ -221,59 +236,15 @@ export function buildTls(input: TlsInput, problems: Problem[]): { tls: TlsState;
     } else clientVerify = 'reject';
   }
 
-  const backends = input.backends.map((backend) => serverTls(backend, snapshot, files, problems));
-
   return {
-    tls: {
-      certificates: collectCertificates(snapshot, input.ingresses, problems),
-      defaultCertificate,
-      frontend: {
-        alpn: keys.tlsAlpn,
-        strictSni: keys.clientStrictSni,
-        clientVerify,
-        proxyProtocol: keys.proxyProtocol,
-      },
-      files: [...files].map(([file, pem]) => ({ file, pem })).sort((a, b) => (a.file < b.file ? -1 : 1)),
+    certificates: collectCertificates(snapshot, input.ingresses, problems),
+    defaultCertificate,
+    frontend: {
+      alpn: keys.tlsAlpn,
+      strictSni: keys.clientStrictSni,
+      clientVerify,
+      proxyProtocol: keys.proxyProtocol,
     },
-    backends,
+    files: [...files].map(([file, pem]) => ({ file, pem })).sort((a, b) => (a.file < b.file ? -1 : 1)),
   };
-}
-
-/** Qualifies a backend's server-ca / server-crt Secrets and records their files. */
-function serverTls(
-  backend: Backend,
-  snapshot: Snapshot,
-  files: Map<string, string>,
-  problems: Problem[],
-): Backend {
-  const { serverSsl, serverCa, serverCrt } = backend.settings;
-  if (!serverCa && !serverCrt) return backend;
-  const namespace = backend.service.replace(/^Service /, '').split('/')[0] ?? 'default';
-  const settings = { ...backend.settings };
-  if (!serverSsl) {
-    problems.push({
-      object: backend.service,
-      field: serverCa ? 'server-ca' : 'server-crt',
-      message: 'has no effect without server-ssl; ignored',
-      severity: 'warning',
-    });
-    return { ...backend, settings: { ...settings, serverCa: undefined, serverCrt: undefined } };
-  }
-  if (serverCa) {
-    const ref = qualify(serverCa, namespace);
-    const pem = caBundleFromSecret(snapshot, ref, problems, backend.service, 'server-ca');
-    if (pem) {
-      files.set(tlsFileName('server-ca', ref), pem);
-      settings.serverCa = ref;
-    } else settings.serverCa = SYSTEM_CA;
-  }
-  if (serverCrt) {
-    const ref = qualify(serverCrt, namespace);
-    const certificate = certificateFromSecret(snapshot, ref, problems, `${backend.service} server-crt`);
-    if (certificate) {
-      files.set(tlsFileName('server-crt', ref), certificate.pem);
-      settings.serverCrt = ref;
-    } else settings.serverCrt = undefined;
-  }
-  return { ...backend, settings };
 }

@@ -2,7 +2,7 @@
  * The desired HAProxy state: what the model produces and the emitters apply.
  * Plain data, deterministic (sorted), free of Kubernetes shapes.
  */
-import type { Problem } from '../store/problems.ts';
+import type { ObjectRef, Problem } from '../store/problems.ts';
 import type { BackendPolicy } from './policy.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import type { Resolved } from './settings/registry.ts';
@@ -33,8 +33,8 @@ export type ServerSizing =
 export interface Backend {
   /** HAProxy backend name, `<namespace>_<service>_<port>`. */
   name: string;
-  /** `Service namespace/name`, for the stats page and for problems. */
-  service: string;
+  /** The Service, for the stats page and for problems. */
+  service: ObjectRef;
   settings: BackendSettings;
   /** What the request keys make HAProxy do with the route's requests (controller/model/policy.ts). */
   policy: BackendPolicy;

@@ -1,7 +1,6 @@
 /** Keys and annotations with our prefixes that name no setting: reported, never silently dropped. */
-import type { Problem } from '../store/problems.ts';
+import { type ObjectRef, objectRef, type Problem } from '../store/problems.ts';
 import type { Service } from '../store/schemas.ts';
-import { nsName } from '../store/store.ts';
 import { ALL_KEYS } from './settings/keys.ts';
 import { ANNOTATION_PREFIXES, type SettingsLayer } from './settings/registry.ts';
 
@@ -11,8 +10,9 @@ export function reportUnknownKeys(layer: SettingsLayer, problems: Problem[]): vo
   for (const key of Object.keys(layer.values)) {
     if (!KNOWN_NAMES.has(key)) {
       problems.push({
-        object: layer.object,
+        ref: layer.ref,
         field: key,
+        reason: 'UnknownKey',
         message: 'not a supported key; ignored',
         severity: 'warning',
       });
@@ -21,7 +21,7 @@ export function reportUnknownKeys(layer: SettingsLayer, problems: Problem[]): vo
 }
 
 export function reportUnknownAnnotations(
-  object: string,
+  ref: ObjectRef,
   annotations: Record<string, string>,
   problems: Problem[],
 ): void {
@@ -29,8 +29,9 @@ export function reportUnknownAnnotations(
     const prefix = ANNOTATION_PREFIXES.find((p) => key.startsWith(p));
     if (prefix && !KNOWN_NAMES.has(key.slice(prefix.length))) {
       problems.push({
-        object,
+        ref,
         field: key,
+        reason: 'UnknownKey',
         message: 'not a supported annotation; ignored',
         severity: 'warning',
       });
@@ -45,11 +46,7 @@ export function unknownServiceAnnotations(service: Service): Problem[] {
   let problems = serviceProblems.get(service);
   if (!problems) {
     problems = [];
-    reportUnknownAnnotations(
-      `Service ${nsName(service.metadata.namespace, service.metadata.name)}`,
-      service.metadata.annotations,
-      problems,
-    );
+    reportUnknownAnnotations(objectRef('Service', service.metadata), service.metadata.annotations, problems);
     serviceProblems.set(service, problems);
   }
   return problems;

@@ -11,7 +11,13 @@ import type { Metrics } from '../http/metrics.ts';
 import { buildModel, type ModelOptions } from '../model/build.ts';
 import { ModelMemo } from '../model/memo.ts';
 import type { DesiredState } from '../model/types.ts';
-import { formatProblem, type Problem } from '../store/problems.ts';
+import {
+  formatProblem,
+  PROBLEM_REASONS,
+  type Problem,
+  type ProblemReason,
+  refLabel,
+} from '../store/problems.ts';
 import type { Snapshot, Store } from '../store/store.ts';
 import { PendingChanges } from './pending-changes.ts';
 
@@ -182,18 +188,22 @@ export class ReconcileLoop {
 
   /** Logs each problem once while it lasts, instead of on every pass. */
   #reportProblems(problems: readonly Problem[]): void {
-    const messages = problems.map(formatProblem);
-    const severities = problems.map((p) => p.severity);
-    const current = new Set(messages);
-    messages.forEach((message, i) => {
-      if (this.#reportedProblems.has(message)) return;
-      if (severities[i] === 'error') this.#log.error({ problem: message }, message);
-      else this.#log.warn({ problem: message }, message);
-    });
+    const current = new Set<string>();
+    const counts = new Map<string, number>();
+    for (const problem of problems) {
+      const message = formatProblem(problem);
+      current.add(message);
+      const series = `${problem.severity}\u0000${problem.reason}`;
+      counts.set(series, (counts.get(series) ?? 0) + 1);
+      if (this.#reportedProblems.has(message)) continue;
+      const fields = { object: refLabel(problem.ref), field: problem.field, reason: problem.reason };
+      if (problem.severity === 'error') this.#log.error(fields, message);
+      else this.#log.warn(fields, message);
+    }
     this.#reportedProblems = current;
-    const errors = severities.filter((s) => s === 'error').length;
-    this.#metrics.problems.set(errors, { severity: 'error' });
-    this.#metrics.problems.set(severities.length - errors, { severity: 'warning' });
+    for (const severity of ['error', 'warning'] as const)
+      for (const reason of Object.keys(PROBLEM_REASONS) as ProblemReason[])
+        this.#metrics.problems.set(counts.get(`${severity}\u0000${reason}`) ?? 0, { severity, reason });
   }
 }
 
@@ -205,7 +215,8 @@ function loadProblemOf(error: ConfigLoadError): Problem {
     .filter(Boolean)
     .join(' | ');
   return {
-    object: 'haproxy.cfg',
+    ref: { file: 'haproxy.cfg' },
+    reason: 'ConfigNotLoaded',
     message: `HAProxy refused to load the config for the current input (${error.reason}); the last good config keeps serving until the input changes: ${said}`,
     severity: 'error',
   };

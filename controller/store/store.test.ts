@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type Problem, refLabel } from './problems.ts';
 import { type Parsed, type ParseResult, parseObject, Store } from './store.ts';
 
 type Obj = Record<string, unknown>;
@@ -53,7 +54,7 @@ function ok(result: ParseResult): Parsed {
 
 function rejected(result: ParseResult): { object: string; message: string } {
   if (result.ok || result.ignored) assert.fail(`expected a rejected object, got ${JSON.stringify(result)}`);
-  return result;
+  return { object: refLabel(result.ref), message: result.message };
 }
 
 describe('parseObject', () => {
@@ -318,7 +319,8 @@ describe('Store', () => {
     assert.equal(snapshot.services.get('default/web')?.spec.ports[0]?.port, 9090);
     assert.equal(snapshot.problems.length, 1);
     const [problem] = snapshot.problems;
-    assert.equal(problem?.object, 'Service default/web');
+    assert.equal(problem && refLabel(problem.ref), 'Service default/web');
+    assert.equal(problem?.reason, 'Conflict');
     assert.equal(problem?.severity, 'warning');
     assert.match(problem?.message ?? '', /a\.yaml/);
     assert.match(problem?.message ?? '', /b\.yaml/);
@@ -326,7 +328,12 @@ describe('Store', () => {
 
   it('replacing an origin drops what it no longer contains, and origin problems with it', () => {
     const store = new Store();
-    const problem = { object: 'x.yaml', message: 'bad', severity: 'error' as const };
+    const problem: Problem = {
+      ref: { file: 'x.yaml' },
+      reason: 'InvalidObject',
+      message: 'bad',
+      severity: 'error',
+    };
     store.replaceOrigin('x.yaml', [parse(service('web')), parse(ingress('i'))], [problem]);
     assert.equal(store.snapshot().ingresses.length, 1);
     assert.deepEqual(store.snapshot().problems, [problem]);

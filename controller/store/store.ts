@@ -7,14 +7,10 @@ import { EventEmitter } from 'node:events';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { convertLegacyIngress } from './legacy-ingress.ts';
-import type { Problem } from './problems.ts';
+import { type ObjectRef, objectRef, type Problem } from './problems.ts';
 import { CLUSTER_SCOPED, KIND_GROUPS, KIND_SCHEMAS, type Kind, type KindMap } from './schemas.ts';
 
-export interface ObjectRef {
-  kind: Kind;
-  namespace: string;
-  name: string;
-}
+export type { ObjectRef };
 
 export const refKey = (r: ObjectRef): string => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 
@@ -26,16 +22,20 @@ export type Parsed = { [K in Kind]: { kind: K; object: KindMap[K] } }[Kind];
 export type ParseResult =
   | { ok: true; value: Parsed }
   | { ok: false; ignored: true; kind: string }
-  | { ok: false; ignored: false; object: string; message: string };
+  | { ok: false; ignored: false; ref: ObjectRef; message: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function describe(raw: Record<string, unknown>): string {
+/** The object as written, for problems about it: its kind may be unknown, its name missing. */
+function refOf(raw: Record<string, unknown>): ObjectRef {
   const meta = isObject(raw.metadata) ? raw.metadata : {};
   const cluster = CLUSTER_SCOPED.has(raw.kind as Kind);
-  const ns = cluster ? '' : `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/`;
-  return `${String(raw.kind ?? 'object')} ${ns}${String(meta.name ?? '<unnamed>')}`;
+  return {
+    kind: String(raw.kind ?? 'object'),
+    namespace: cluster ? '' : typeof meta.namespace === 'string' ? meta.namespace : 'default',
+    name: String(meta.name ?? '<unnamed>'),
+  };
 }
 
 function formatZodError(error: z.ZodError): string {
@@ -58,7 +58,13 @@ function ofAnotherGroup(kind: Kind, apiVersion: unknown): boolean {
 
 /** Validates one raw Kubernetes object. Kinds we do not consume are reported as ignored. */
 export function parseObject(input: unknown): ParseResult {
-  if (!isObject(input)) return { ok: false, ignored: false, object: 'document', message: 'not an object' };
+  if (!isObject(input))
+    return {
+      ok: false,
+      ignored: false,
+      ref: { kind: 'document', namespace: '', name: '' },
+      message: 'not an object',
+    };
   const raw = convertLegacyIngress(input);
   const kind = raw.kind;
   if (typeof kind !== 'string' || !(kind in KIND_SCHEMAS) || ofAnotherGroup(kind as Kind, raw.apiVersion))
@@ -66,7 +72,7 @@ export function parseObject(input: unknown): ParseResult {
   const schema = KIND_SCHEMAS[kind as Kind];
   const result = schema.safeParse(raw);
   if (!result.success)
-    return { ok: false, ignored: false, object: describe(raw), message: formatZodError(result.error) };
+    return { ok: false, ignored: false, ref: refOf(raw), message: formatZodError(result.error) };
   return { ok: true, value: { kind, object: result.data } as Parsed };
 }
 
@@ -160,7 +166,8 @@ export class Store extends EventEmitter<{ change: [] }> {
         const existing = chosen.get(key);
         if (existing) {
           problems.push({
-            object: key,
+            ref: objectRef(entry.parsed.kind, entry.parsed.object.metadata),
+            reason: 'Conflict',
             message: `defined in both ${existing.origin} and ${origin}; using the one in ${existing.origin}`,
             severity: 'warning',
           });

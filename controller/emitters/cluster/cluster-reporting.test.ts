@@ -1,6 +1,7 @@
 /** What the leader writes to the cluster: Ingress status addresses and Events for problems. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Problem } from '../../store/problems.ts';
 import { type Parsed, parseObject, type Snapshot, Store } from '../../store/store.ts';
 import { publishedAddresses, statusUpdates } from './ingress-status.ts';
 import { plannedEvents } from './problem-events.ts';
@@ -101,25 +102,33 @@ describe('problem events', () => {
     const events = plannedEvents(
       [
         {
-          object: 'Ingress web/shop',
+          ref: { kind: 'Ingress', namespace: 'web', name: 'shop' },
           field: 'haproxy.org/timeout-server',
+          reason: 'InvalidValue',
           message: 'invalid value "soon"',
           severity: 'error',
         },
         {
-          object: 'Ingress web/shop',
+          ref: { kind: 'Ingress', namespace: 'web', name: 'shop' },
           field: 'backend web/missing',
+          reason: 'UnresolvedReference',
           message: 'Service web/missing not found; requests get 503 until it exists',
           severity: 'error',
         },
         {
-          object: 'Service haproxy-controller/haproxy-ingress',
+          ref: { kind: 'Service', namespace: 'haproxy-controller', name: 'haproxy-ingress' },
           field: 'haproxy.org/chek',
+          reason: 'UnknownKey',
           message: 'not a supported annotation; ignored',
           severity: 'warning',
         },
-        { object: 'bad.yaml#2', message: 'not an object', severity: 'error' },
-        { object: '--default-backend-service', message: 'Service x/y not found', severity: 'error' },
+        { ref: { file: 'bad.yaml#2' }, reason: 'InvalidObject', message: 'not an object', severity: 'error' },
+        {
+          ref: { flag: '--default-backend-service' },
+          reason: 'UnresolvedReference',
+          message: 'Service x/y not found',
+          severity: 'error',
+        },
       ],
       snapshot,
     );
@@ -127,9 +136,9 @@ describe('problem events', () => {
     assert.deepEqual(
       events.map((e) => [e.involvedObject.kind, e.involvedObject.name, e.involvedObject.uid, e.reason]),
       [
-        ['Ingress', 'shop', 'uid-shop', 'InvalidAnnotation'],
+        ['Ingress', 'shop', 'uid-shop', 'InvalidValue'],
         ['Ingress', 'shop', 'uid-shop', 'UnresolvedReference'],
-        ['Service', 'haproxy-ingress', 'svc-uid', 'InvalidAnnotation'],
+        ['Service', 'haproxy-ingress', 'svc-uid', 'UnknownKey'],
       ],
     );
     assert.equal(events[0]?.involvedObject.apiVersion, 'networking.k8s.io/v1');
@@ -138,11 +147,12 @@ describe('problem events', () => {
 
   it('names Events stably, one per distinct problem', () => {
     const snapshot = snapshotOf([ingress('shop')]);
-    const problem = {
-      object: 'Ingress web/shop',
+    const problem: Problem = {
+      ref: { kind: 'Ingress', namespace: 'web', name: 'shop' },
       field: 'haproxy.org/check',
+      reason: 'InvalidValue',
       message: 'bad',
-      severity: 'error' as const,
+      severity: 'error',
     };
     const [a] = plannedEvents([problem], snapshot);
     const [b] = plannedEvents([problem], snapshot);

@@ -9,6 +9,7 @@ import type { SyslogServer } from '../../model/settings/values.ts';
 import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
 import type { DesiredState } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
+import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 
@@ -229,7 +230,7 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
       name: b.name,
       // ssl-passthrough backends carry TLS unterminated: TCP.
       mode: b.settings.sslPassthrough ? 'tcp' : 'http',
-      service: b.service,
+      service: refLabel(b.service),
       balance: b.settings.loadBalance,
       forwardedFor: b.settings.forwardedFor,
       abortonclose: b.settings.abortonclose,
@@ -241,7 +242,7 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
         : undefined,
       snippet: snippet(
         b.settings.backendConfigSnippet,
-        `backend-config-snippet of backend ${b.name} (${b.service})`,
+        `backend-config-snippet of backend ${b.name} (${refLabel(b.service)})`,
       ),
       policy: policyLines(b.policy, captures.firstIds[i]),
       serverOptions: serverOptions(b.settings),

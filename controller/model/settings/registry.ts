@@ -5,7 +5,7 @@
  * all come from these declarations.
  */
 import type { z } from 'zod';
-import type { Problem } from '../../store/problems.ts';
+import type { ObjectRef, Problem } from '../../store/problems.ts';
 
 export type Scope = 'configmap' | 'ingress' | 'service';
 
@@ -29,8 +29,8 @@ const MAX_VALUE_LENGTH = 4096;
 /** One place settings come from: an object's annotations or the ConfigMap's data. */
 export interface SettingsLayer {
   scope: Scope;
-  /** `Kind namespace/name` of the object that carries the values. */
-  object: string;
+  /** The object that carries the values. */
+  ref: ObjectRef;
   values: Readonly<Record<string, string>>;
 }
 
@@ -84,12 +84,12 @@ export function readKey<T>(
   key: SettingKey<T>,
   layer: SettingsLayer,
   problems: Problem[],
-): { value: T; from: string } | undefined {
+): { value: T; from: KeyOrigin } | undefined {
   if (!key.scopes.includes(layer.scope)) return undefined;
   const found = lookup(key as SettingKey<unknown>, layer);
   if (!found) return undefined;
   const reject = (message: string) => {
-    problems.push({ object: layer.object, field: found.field, message, severity: 'error' });
+    problems.push({ ref: layer.ref, field: found.field, reason: 'InvalidValue', message, severity: 'error' });
     return undefined;
   };
   if (found.raw.length > MAX_VALUE_LENGTH)
@@ -99,7 +99,7 @@ export function readKey<T>(
     const shown = JSON.stringify(found.raw.length > 60 ? `${found.raw.slice(0, 60)}…` : found.raw);
     return reject(`invalid value ${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}; ignored`);
   }
-  return { value: parsed.data, from: layer.object };
+  return { value: parsed.data, from: { ref: layer.ref, field: found.field } };
 }
 
 /**
@@ -107,17 +107,29 @@ export function readKey<T>(
  * (Service, Ingress, ConfigMap). Every layer is validated, so a bad value is
  * reported even where a more specific layer overrides it.
  */
-export function resolveKey<T>(key: SettingKey<T>, layers: readonly SettingsLayer[], problems: Problem[]): T {
-  let result: T | undefined;
-  let found = false;
+/** Where a resolved value was set: the object and the exact key, with its prefix. */
+export interface KeyOrigin {
+  ref: ObjectRef;
+  field: string;
+}
+
+/** Where each value of a group came from; absent for values left at their default. */
+export type Origins<K> = Partial<Record<keyof K, KeyOrigin>>;
+
+export function resolveKey<T>(
+  key: SettingKey<T>,
+  layers: readonly SettingsLayer[],
+  problems: Problem[],
+  onOrigin?: (origin: KeyOrigin) => void,
+): T {
+  let result: { value: T; from: KeyOrigin } | undefined;
   for (const layer of layers) {
     const read = readKey(key, layer, problems);
-    if (read && !found) {
-      result = read.value;
-      found = true;
-    }
+    if (read && !result) result = read;
   }
-  return found ? (result as T) : key.default;
+  if (!result) return key.default;
+  onOrigin?.(result.from);
+  return result.value;
 }
 
 /** The resolved values of a group of keys: the type every settings object is derived from. */
@@ -130,8 +142,15 @@ export function resolveAll<K extends Record<string, SettingKey<unknown>>>(
   keys: K,
   layers: readonly SettingsLayer[],
   problems: Problem[],
+  origins?: Origins<K>,
 ): Resolved<K> {
   const out: Record<string, unknown> = {};
-  for (const [field, key] of Object.entries(keys)) out[field] = resolveKey(key, layers, problems);
+  for (const [field, key] of Object.entries(keys))
+    out[field] = resolveKey(
+      key,
+      layers,
+      problems,
+      origins && ((origin) => (origins[field as keyof K] = origin)),
+    );
   return out as Resolved<K>;
 }

@@ -156,13 +156,15 @@ describe('bad values for every backend, global and defaults key', () => {
       it(`${key.name} refuses bad values on a ${scope}`, () => {
         for (const raw of values) {
           const problems: Problem[] = [];
-          const object =
-            scope === 'configmap' ? 'ConfigMap default/haproxy-configmap' : `Service default/web`;
+          const ref =
+            scope === 'configmap'
+              ? { kind: 'ConfigMap', namespace: 'default', name: 'haproxy-configmap' }
+              : { kind: 'Service', namespace: 'default', name: 'web' };
           const field = scope === 'configmap' ? key.name : `haproxy.org/${key.name}`;
-          const read = readKey(key, { scope, object, values: { [field]: raw } }, problems);
+          const read = readKey(key, { scope, ref, values: { [field]: raw } }, problems);
           assert.equal(read, undefined, `${key.name}=${JSON.stringify(raw.slice(0, 40))} must be refused`);
           assert.equal(problems.length, 1);
-          assert.equal(problems[0]?.object, object);
+          assert.deepEqual(problems[0]?.ref, ref);
           assert.equal(problems[0]?.field, field);
           assert.equal(problems[0]?.severity, 'error');
         }

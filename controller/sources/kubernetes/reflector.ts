@@ -302,7 +302,12 @@ export class Reflector {
       this.#problems.delete(key);
     } else if (!result.ignored) {
       // The last valid version keeps working, as with a manifest file that breaks.
-      this.#problems.set(key, { object: result.object, message: result.message, severity: 'error' });
+      this.#problems.set(key, {
+        ref: result.ref,
+        reason: 'InvalidObject',
+        message: result.message,
+        severity: 'error',
+      });
     }
   }
 

@@ -15,8 +15,9 @@ describe('local-mode warnings', () => {
     assert.deepEqual(contents.objects, []);
     assert.deepEqual(contents.problems, [
       {
-        object: 'Ingres shop/web',
+        ref: { kind: 'Ingres', namespace: 'shop', name: 'web' },
         field: 'app.yaml#0',
+        reason: 'Unused',
         message: 'unknown kind "Ingres" (did you mean Ingress?); ignored',
         severity: 'warning',
       },
@@ -56,7 +57,8 @@ endpoints: [{ addresses: ["127.0.0.1"] }]
     assert.equal(contents.objects.length, 1, 'the slice is still read');
     assert.deepEqual(contents.problems, [
       {
-        object: 'EndpointSlice default/web-1',
+        ref: { kind: 'EndpointSlice', namespace: 'default', name: 'web-1' },
+        reason: 'Unused',
         field: 'metadata.labels["kubernetes.io/service-name"]',
         message:
           'missing: no Service uses the endpoints of a slice without the kubernetes.io/service-name label',

@@ -4,7 +4,7 @@
  * (`Ingres`), and an EndpointSlice no Service can use. Other kinds (Deployments, CRDs
  * in a `kubectl get -o yaml` dump) are ignored quietly.
  */
-import type { Problem } from '../../store/problems.ts';
+import { objectRef, type Problem } from '../../store/problems.ts';
 import { KINDS } from '../../store/schemas.ts';
 import type { Parsed } from '../../store/store.ts';
 
@@ -45,14 +45,22 @@ export function ignoredKindProblem(item: unknown, where: string): Problem | unde
     string,
     unknown
   >;
-  const name = `${typeof meta.namespace === 'string' ? `${meta.namespace}/` : ''}${String(meta.name ?? '<unnamed>')}`;
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const name = String(meta.name ?? '<unnamed>');
   if (typeof raw.kind !== 'string' || raw.kind === '')
-    return { object: where, field: 'kind', message: `${name} has no kind; ignored`, severity: 'warning' };
+    return {
+      ref: { file: where },
+      field: 'kind',
+      reason: 'Unused',
+      message: `${namespace ? `${namespace}/` : ''}${name} has no kind; ignored`,
+      severity: 'warning',
+    };
   const meant = meantKind(raw.kind);
   if (!meant) return undefined;
   return {
-    object: `${raw.kind} ${name}`,
+    ref: { kind: raw.kind, namespace, name },
     field: where,
+    reason: 'Unused',
     message: `unknown kind "${raw.kind}" (did you mean ${meant}?); ignored`,
     severity: 'warning',
   };
@@ -64,7 +72,8 @@ export function unusedObjectProblem(parsed: Parsed): Problem | undefined {
   const { metadata } = parsed.object;
   if (metadata.labels[SERVICE_NAME]) return undefined;
   return {
-    object: `EndpointSlice ${metadata.namespace}/${metadata.name}`,
+    ref: objectRef('EndpointSlice', metadata),
+    reason: 'Unused',
     field: `metadata.labels["${SERVICE_NAME}"]`,
     message: `missing: no Service uses the endpoints of a slice without the ${SERVICE_NAME} label`,
     severity: 'warning',

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { refLabel } from '../../store/problems.ts';
 import { parseManifestFile } from './parse-file.ts';
 
 const names = (contents: ReturnType<typeof parseManifestFile>) =>
@@ -95,7 +96,7 @@ spec:
     const contents = parseManifestFile('list.json', text);
     assert.deepEqual(names(contents), ['Service default/one', 'Service default/three']);
     assert.equal(contents.problems.length, 1);
-    assert.equal(contents.problems[0]?.object, 'Service default/two');
+    assert.equal(contents.problems[0] && refLabel(contents.problems[0].ref), 'Service default/two');
     assert.equal(contents.problems[0]?.field, 'list.json#0.items[2]');
     assert.deepEqual(contents.rejected, ['Service default/two']);
   });
@@ -105,7 +106,7 @@ spec:
     assert.equal(contents.unreadable, true);
     assert.deepEqual(contents.objects, []);
     assert.equal(contents.problems.length, 1);
-    assert.equal(contents.problems[0]?.object, 'broken.yaml');
+    assert.equal(contents.problems[0] && refLabel(contents.problems[0].ref), 'broken.yaml');
     assert.equal(contents.problems[0]?.severity, 'error');
     assert.match(contents.problems[0]?.message ?? '', /cannot be parsed/);
   });
@@ -142,7 +143,7 @@ spec:
     assert.equal(contents.unreadable, false);
     assert.equal(contents.problems.length, 1);
     const [problem] = contents.problems;
-    assert.equal(problem?.object, 'Ingress shop/broken');
+    assert.equal(problem && refLabel(problem.ref), 'Ingress shop/broken');
     assert.equal(problem?.field, 'mixed.yaml#1');
     assert.equal(problem?.severity, 'error');
     assert.match(problem?.message ?? '', /path/);

@@ -9,7 +9,7 @@
  */
 import { loadAll } from 'js-yaml';
 import type { Problem } from '../../store/problems.ts';
-import { type Parsed, parseObject } from '../../store/store.ts';
+import { type Parsed, parseObject, refKey } from '../../store/store.ts';
 import { ignoredKindProblem, unusedObjectProblem } from './local-warnings.ts';
 
 export interface FileContents {
@@ -31,7 +31,12 @@ export function parseManifestFile(file: string, text: string): FileContents {
     documents = loadAll(text);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0] ?? 'unreadable';
-    result.problems.push({ object: file, message: `cannot be parsed: ${reason}`, severity: 'error' });
+    result.problems.push({
+      ref: { file },
+      reason: 'InvalidObject',
+      message: `cannot be parsed: ${reason}`,
+      severity: 'error',
+    });
     result.unreadable = true;
     return result;
   }
@@ -55,12 +60,13 @@ export function parseManifestFile(file: string, text: string): FileContents {
       if (parsed.ok) result.objects.push(parsed.value);
       else if (!parsed.ignored) {
         result.problems.push({
-          object: parsed.object,
+          ref: parsed.ref,
           field: where,
+          reason: 'InvalidObject',
           message: parsed.message,
           severity: 'error',
         });
-        result.rejected.push(parsed.object);
+        result.rejected.push(refKey(parsed.ref));
       }
     });
   });
