@@ -125,7 +125,12 @@ export class BackendCatalog {
       (key) => secrets.get(key),
       (): Resolution => {
         const layers: SettingsLayer[] = [];
-        if (service) layers.push({ scope: 'service', ref: serviceRef, values: service.metadata.annotations });
+        if (service)
+          layers.push({
+            scope: 'service',
+            ref: objectRef('Service', service.metadata),
+            values: service.metadata.annotations,
+          });
         if (referrer)
           layers.push({
             scope: 'ingress',
