@@ -124,11 +124,18 @@ describe('config snippets', () => {
       assert.equal(web.headers['x-backend-snippet'], undefined, 'the broken snippet is gone as a whole');
       assert.equal(web.headers['x-frontend-snippet'], 'on', 'the other snippets stay');
       const log = await controller.log();
+      // A problem of the Service, under the key that set the snippet: logged, counted, an Event in cluster mode.
       assert.match(
         log,
-        /config snippet backend-config-snippet of backend default_web_80 \(Service default\/web\) makes haproxy -c fail/,
+        /Service default\/web haproxy\.org\/backend-config-snippet: makes haproxy -c fail; dropped/,
       );
       assert.match(log, /this-is-not-a-keyword/);
+      await eventually(async () =>
+        assert.match(
+          await controller.metrics(),
+          /haproxy_sidecar_problems\{severity="error",reason="SnippetIgnored"\} 1/,
+        ),
+      );
     });
   });
 });

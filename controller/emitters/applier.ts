@@ -13,10 +13,11 @@ import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
 import type { Backend, DesiredState } from '../model/types.ts';
+import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
-import { buildView, type Listen, type Paths } from './config/view.ts';
-import type { ConfigWriter } from './config/writer.ts';
+import { buildView, type Listen, type Paths, type SnippetOrigins } from './config/view.ts';
+import type { ConfigWriter, InstallResult } from './config/writer.ts';
 import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
 import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
@@ -76,6 +77,7 @@ export class Applier {
   /** Applies and sweeps run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | undefined;
+  #installProblems: Problem[] = [];
 
   constructor(deps: ApplierDeps) {
     this.#deps = deps;
@@ -160,10 +162,10 @@ export class Applier {
     const slots: SlotTable = new Map(
       state.backends.map((b) => [b.name, planSlots(b, applied?.slots.get(b.name))]),
     );
-    const files = this.#render(state, slots);
+    const { files, snippetOrigins } = this.#render(state, slots);
     const digest = digestOf(files);
     if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
-    await writer.install(files);
+    const result = await writer.install(files, snippetOrigins);
     // Certificates written over the Runtime API path that this config no longer names.
     const installed = new Set(files.map((f) => f.path));
     await removeFiles(
@@ -190,7 +192,8 @@ export class Applier {
           'HAProxy gave no reason here; its own log (the HAProxy container in sidecar mode) has it';
         // The old worker serves on: put back the files it runs with, so that anything
         // reading them later (a restarted HAProxy, the next runtime change) agrees with it.
-        await writer.install(this.#render(applied.state, applied.slots));
+        const previous = this.#render(applied.state, applied.slots);
+        await writer.install(previous.files, previous.snippetOrigins);
         this.#refused = { digest, reason, output: error.output };
         metrics.reloadFailures.inc();
         throw new ConfigLoadError(reason, error.output, false);
@@ -199,14 +202,25 @@ export class Applier {
       outcome = 'reload';
     }
     this.#refused = undefined;
+    this.#installProblems = installProblemsOf(result);
     this.#applied = { state, backends: byName(state), structure, slots, maps: mapFilesOf(state.routing) };
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');
     return outcome;
   }
 
-  #render(state: DesiredState, slots: SlotTable): RenderedFile[] {
+  #render(state: DesiredState, slots: SlotTable): { files: RenderedFile[]; snippetOrigins: SnippetOrigins } {
     const { listen, paths, fallbackPem } = this.#deps;
-    return renderFiles(state, buildView(state, slots, listen, paths), paths.configDir, fallbackPem);
+    const snippetOrigins: SnippetOrigins = new Map();
+    const view = buildView(state, slots, listen, paths, snippetOrigins);
+    return { files: renderFiles(state, view, paths.configDir, fallbackPem), snippetOrigins };
+  }
+
+  /**
+   * What the last installed config says about its input: snippets `haproxy -c`
+   * refused (dropped) and its warnings. They last until the next install.
+   */
+  problems(): readonly Problem[] {
+    return this.#installProblems;
   }
 
   /** Servers freed beyond a backend's headroom are deleted once they have drained. */
@@ -253,6 +267,37 @@ export class Applier {
     }
   }
 }
+
+function installProblemsOf(result: InstallResult): Problem[] {
+  const haproxyCfg = { file: 'haproxy.cfg' };
+  return [
+    ...result.droppedSnippets.map(
+      (dropped): Problem => ({
+        ref: dropped.source?.ref ?? haproxyCfg,
+        ...(dropped.source && { field: dropped.source.field }),
+        reason: 'SnippetIgnored',
+        message: `makes haproxy -c fail; dropped, the rest of the config is installed: ${oneLine(dropped.output)}`,
+        severity: 'error',
+      }),
+    ),
+    ...result.warnings.map(
+      (warning): Problem => ({
+        ref: haproxyCfg,
+        reason: 'ConfigWarning',
+        message: warning,
+        severity: 'warning',
+      }),
+    ),
+  ];
+}
+
+const oneLine = (output: string): string =>
+  output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' | ')
+    .slice(0, 1000);
 
 const byName = (state: DesiredState): Map<string, Backend> => new Map(state.backends.map((b) => [b.name, b]));
 

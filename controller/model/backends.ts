@@ -14,12 +14,14 @@ import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
 import type { Ingress, IngressBackend, Secret } from '../store/schemas.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
+import { decideMode } from './backend-mode.ts';
 import { endpointsFor } from './endpoints.ts';
 import { ModelMemo, type Resolution } from './memo.ts';
 import { resolvePolicy } from './policy.ts';
 import { resolveServerTls } from './server-tls.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import type { REQUEST_KEYS } from './settings/request-keys.ts';
 import type { TlsFile } from './tls.ts';
 import type { Backend, BackendSettings, Endpoint, ServerSizing } from './types.ts';
 
@@ -119,7 +121,7 @@ export class BackendCatalog {
     const service = this.#snapshot.services.get(serviceKey);
     const secrets = this.#snapshot.secrets;
     const serviceRef = objectRef('Service', { namespace: ref.namespace, name: ref.name });
-    const { settings, policy, identity, problems, files } = this.#memo.resolution(
+    const { mode, settings, policy, identity, problems, files, snippet } = this.#memo.resolution(
       cacheKey,
       [service, referrer, this.#configLayer?.values],
       (key) => secrets.get(key),
@@ -148,22 +150,35 @@ export class BackendCatalog {
         const origins: Origins<typeof BACKEND_KEYS> = {};
         const resolved = resolveAll(BACKEND_KEYS, layers, found, origins);
         const serverTls = resolveServerTls(resolved, origins, ref.namespace, secretOf, found);
-        const settings = serverTls.settings;
-        const policy = resolvePolicy(
+        const requestOrigins: Origins<typeof REQUEST_KEYS> = {};
+        const requested = resolvePolicy(
           layers,
           { tlsHost, namespace: ref.namespace, referrer: referrerRef },
           secretOf,
           found,
+          requestOrigins,
         );
-        const identity = JSON.stringify({ settings, policy });
+        const { mode, settings, policy } = decideMode(
+          serverTls.settings,
+          requested,
+          { backend: origins, request: requestOrigins },
+          found,
+        );
+        const identity = JSON.stringify({ mode, settings, policy });
         return {
           inputs: [service, referrer, this.#configLayer?.values],
           secrets: read,
+          mode,
           settings,
           policy,
           identity,
           problems: found,
           files: serverTls.files,
+          snippet: origins.backendConfigSnippet && {
+            lines: settings.backendConfigSnippet,
+            ref: origins.backendConfigSnippet.ref,
+            field: origins.backendConfigSnippet.field,
+          },
         };
       },
     );
@@ -180,9 +195,11 @@ export class BackendCatalog {
       backend = {
         name: variants.byIdentity.size === 0 ? base : variantName(base, identity),
         service: serviceRef,
+        mode,
         settings,
         policy,
         servers: serverSizing(settings),
+        ...(snippet && { snippet }),
         endpoints: variants.endpoints,
       };
       variants.byIdentity.set(identity, backend);

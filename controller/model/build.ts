@@ -12,10 +12,10 @@ import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
-import { ANNOTATION_PREFIXES, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
 import { buildTls } from './tls.ts';
-import { ANY_HOST, BUILTIN_DEFAULT_BACKEND, type DesiredState } from './types.ts';
+import { ANY_HOST, BUILTIN_DEFAULT_BACKEND, type DesiredState, type Snippet } from './types.ts';
 import { reportUnknownKeys, unknownServiceAnnotations } from './unknown-keys.ts';
 
 export interface ModelOptions {
@@ -48,7 +48,8 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   };
   if (configLayer) reportUnknownKeys(configLayer, problems);
   const layers = configLayer ? [configLayer] : [];
-  const global = resolveAll(GLOBAL_KEYS, layers, problems);
+  const globalOrigins: Origins<typeof GLOBAL_KEYS> = {};
+  const global = resolveAll(GLOBAL_KEYS, layers, problems, globalOrigins);
   const defaults = resolveAll(DEFAULTS_KEYS, layers, problems);
   const timeoutServer = resolveAll({ t: BACKEND_KEYS.timeoutServer }, layers, problems).t;
 
@@ -148,9 +149,19 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 
   const stableBackends = settled.backends.map((b) => memo.backend(b));
   memo.settle(stableBackends);
+  const snippet = (lines: string[], origin: KeyOrigin | undefined): Snippet | undefined =>
+    origin && lines.length > 0 ? { lines, ref: origin.ref, field: origin.field } : undefined;
+  const snippets: DesiredState['snippets'] = options.allowConfigSnippets
+    ? {
+        global: snippet(global.globalConfigSnippet, globalOrigins.globalConfigSnippet),
+        frontend: snippet(global.frontendConfigSnippet, globalOrigins.frontendConfigSnippet),
+        stats: snippet(global.statsConfigSnippet, globalOrigins.statsConfigSnippet),
+      }
+    : {};
   return {
     global: settled.global,
     defaults: { ...defaults, timeoutServer },
+    snippets,
     routing: memo.routing(routing),
     backends: stableBackends,
     tls,

@@ -29,6 +29,7 @@ export function makeBackend(
   return {
     name,
     service: { kind: 'Service', namespace: 'default', name },
+    mode: settings.sslPassthrough ? 'tcp' : 'http',
     settings: { ...DEFAULT_BACKEND_SETTINGS, ...settings },
     policy: {},
     servers: serverSizing({ ...DEFAULT_BACKEND_SETTINGS, ...settings }),

@@ -10,7 +10,7 @@ import type { Problem } from '../store/problems.ts';
 import type { EndpointSlice, Secret, ServicePort } from '../store/schemas.ts';
 import type { BackendPolicy } from './policy.ts';
 import type { TlsFile } from './tls.ts';
-import type { Backend, BackendSettings, Endpoint, Routing } from './types.ts';
+import type { Backend, BackendMode, BackendSettings, Endpoint, Routing, Snippet } from './types.ts';
 
 /** Settings and policy resolved for one (Service, referrer, ConfigMap, TLS) combination. */
 export interface Resolution {
@@ -18,13 +18,15 @@ export interface Resolution {
   inputs: readonly unknown[];
   /** Secrets read (auth), by key, with what was found. */
   secrets: readonly (readonly [key: string, secret: Secret | undefined])[];
+  mode: BackendMode;
   settings: BackendSettings;
   policy: BackendPolicy;
-  /** Settings and policy as JSON: which backends are variants of each other. */
+  /** Mode, settings and policy as JSON: which backends are variants of each other. */
   identity: string;
   problems: readonly Problem[];
   /** Server TLS files (CA bundles, client certificates) the settings name. */
   files: readonly TlsFile[];
+  snippet: Snippet | undefined;
 }
 
 const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>
@@ -77,6 +79,7 @@ export class ModelMemo {
       previous.policy === next.policy &&
       previous.endpoints === next.endpoints &&
       previous.service === next.service &&
+      previous.snippet === next.snippet &&
       sameSizing(previous.servers, next.servers)
       ? previous
       : next;

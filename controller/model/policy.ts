@@ -97,8 +97,8 @@ export function resolvePolicy(
   context: PolicyContext,
   secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
+  origins: Origins<typeof REQUEST_KEYS> = {},
 ): BackendPolicy {
-  const origins: Origins<typeof REQUEST_KEYS> = {};
   const s = setsAny(layers) ? resolveAll(REQUEST_KEYS, layers, problems, origins) : DEFAULTS;
   const policy: BackendPolicy = {};
   if (s.srcIpHeader) policy.srcIpHeader = s.srcIpHeader;

@@ -77,11 +77,11 @@ export function withoutSnippets(
     if (service)
       reportLayer({ scope: 'service', ref: backend.service, values: service.metadata.annotations }, problems);
   }
-  const backends: Backend[] = state.backends.map((b) =>
-    b.settings.backendConfigSnippet.length === 0
-      ? b
-      : { ...b, settings: { ...b.settings, backendConfigSnippet: [] } },
-  );
+  const backends: Backend[] = state.backends.map((b) => {
+    if (!b.snippet) return b;
+    const { snippet: _snippet, ...rest } = b;
+    return { ...rest, settings: { ...b.settings, backendConfigSnippet: [] } };
+  });
   return {
     global: { ...state.global, globalConfigSnippet: [], frontendConfigSnippet: [], statsConfigSnippet: [] },
     backends,

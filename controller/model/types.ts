@@ -2,8 +2,10 @@
  * The desired HAProxy state: what the model produces and the emitters apply.
  * Plain data, deterministic (sorted), free of Kubernetes shapes.
  */
-import type { ObjectRef, Problem } from '../store/problems.ts';
+import type { ObjectRef, Problem, ProblemRef } from '../store/problems.ts';
+import type { GatewayApiStatus } from './gateway/status-types.ts';
 import type { BackendPolicy } from './policy.ts';
+import type { RequestCondition } from './request-conditions.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import type { Resolved } from './settings/registry.ts';
 import type { TlsState } from './tls.ts';
@@ -30,15 +32,28 @@ export type ServerSizing =
   /** `addAtRunTime`: when the slots run out, HAProxy can still take more servers without a reload. */
   | { kind: 'increment'; step: number; addAtRunTime: boolean };
 
+/** Raw HAProxy lines an operator allowed (--allow-config-snippets), with the key that set them. */
+export interface Snippet {
+  lines: string[];
+  ref: ProblemRef;
+  field: string;
+}
+
+/** http: HAProxy terminates HTTP; tcp: bytes pass through (ssl-passthrough). */
+export type BackendMode = 'http' | 'tcp';
+
 export interface Backend {
   /** HAProxy backend name, `<namespace>_<service>_<port>`. */
   name: string;
   /** The Service, for the stats page and for problems. */
   service: ObjectRef;
+  mode: BackendMode;
   settings: BackendSettings;
   /** What the request keys make HAProxy do with the route's requests (controller/model/policy.ts). */
   policy: BackendPolicy;
   servers: ServerSizing;
+  /** backend-config-snippet, when snippets are allowed. */
+  snippet?: Snippet;
   /** Sorted by address, then port. */
   endpoints: Endpoint[];
 }
@@ -52,18 +67,44 @@ export interface Certificate {
   sni: string[];
 }
 
-/** How a route's path is compared with the request path (Ingress v1; ImplementationSpecific is Prefix). */
-export type PathMatch = 'Exact' | 'Prefix';
+/**
+ * How a route's path is compared with the request path: Ingress v1 (ImplementationSpecific
+ * is Prefix) and Gateway API (PathPrefix is Prefix; a RegularExpression matches the whole path).
+ */
+export type PathMatch = 'Exact' | 'Prefix' | 'RegularExpression';
 
 /** One resolved routing rule: requests for `vhost` whose path matches go to `backend`. */
 export interface Route {
-  /** An exact host, a `*.parent` wildcard (one label), or `*` (ANY_HOST) for rules without host. */
+  /**
+   * An exact host, a `*.parent` wildcard (one label), a `**.parent` wildcard (one or more
+   * labels: a Gateway API wildcard), or `*` (ANY_HOST) for rules without host.
+   */
   vhost: string;
-  /** Exact: as written. Prefix: without trailing slash, `/` for the root. */
+  /** Exact: as written. Prefix: without trailing slash, `/` for the root. RegularExpression: the pattern. */
   path: string;
   match: PathMatch;
-  /** Backend name. */
+  /** Backend name, or the name of a weighted split (Routing.splits). */
   backend: string;
+  /** Further conditions on the request (Gateway API matches), all of which must hold. */
+  conditions?: readonly RequestCondition[];
+  /** Declared listener ports whose frontends serve the route; absent: the HTTP (80) and HTTPS (443) ones. */
+  ports?: readonly number[];
+}
+
+/** Requests split between backends by weight (Gateway API backendRefs); routes name it instead of a backend. */
+export interface Split {
+  /** `~<id>`. */
+  name: string;
+  /** Derived from the rule that makes the split, so it stays while weights change. */
+  id: number;
+  /** Weights above 0. */
+  shares: { backend: string; weight: number }[];
+}
+
+/** A frontend beyond the HTTP (80) and HTTPS (443) ones: a declared Gateway listener port, bound as declared. */
+export interface ListenerFrontend {
+  port: number;
+  tls: boolean;
 }
 
 /** A vhost that has rules, and where its requests go when none of its routes matches. */
@@ -71,6 +112,8 @@ export interface Vhost {
   name: string;
   /** The defaultBackend of the oldest Ingress that names the vhost; else the routing default. */
   fallback: string | undefined;
+  /** Declared listener ports the vhost is served on; absent: the HTTP (80) and HTTPS (443) frontends. */
+  ports?: readonly number[];
 }
 
 /**
@@ -80,8 +123,13 @@ export interface Vhost {
 export interface Routing {
   /** Hosts and wildcards that have rules, plus `*` when rules without host exist. Sorted. */
   vhosts: Vhost[];
-  /** Sorted by vhost, then path, Exact before Prefix. */
+  /**
+   * Sorted by vhost, then path, Exact before Prefix before RegularExpression; routes that
+   * share these come most specific first (controller/model/request-conditions.ts).
+   */
   routes: Route[];
+  /** Weighted splits the routes name, by name. */
+  splits?: Split[];
   /** Backend for requests no vhost, route or vhost fallback takes. */
   defaultBackend: string;
   /** ssl-passthrough: SNI name (exact or `*.` wildcard) → TCP backend, sorted. */
@@ -92,12 +140,20 @@ export interface DesiredState {
   global: Resolved<typeof GLOBAL_KEYS>;
   defaults: Resolved<typeof DEFAULTS_KEYS> & { timeoutServer: string };
   routing: Routing;
+  /** global-, frontend- and stats-config-snippet, when snippets are allowed. */
+  snippets: { global?: Snippet; frontend?: Snippet; stats?: Snippet };
   backends: Backend[];
   tls: TlsState;
+  /** Frontends that Gateway listeners on other ports than 80 and 443 need, by port. */
+  listeners?: ListenerFrontend[];
+  /** Gateway API status, written (cluster mode) once HAProxy serves this state. */
+  gatewayStatus?: GatewayApiStatus;
   problems: Problem[];
 }
 
 /** Name of the built-in backend that answers 404 when nothing else applies. */
 export const BUILTIN_DEFAULT_BACKEND = 'default_backend_404';
+/** Name of the built-in backend that answers 500: Gateway API rules that cannot be served as written. */
+export const BUILTIN_ERROR_BACKEND = 'gateway_backend_500';
 /** Name of the catch-all vhost, for rules without a host. */
 export const ANY_HOST = '*';

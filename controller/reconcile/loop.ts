@@ -123,30 +123,35 @@ export class ReconcileLoop {
       const modelStarted = performance.now();
       const state = buildModel(snapshot, this.#model, this.#memo);
       const modelMs = performance.now() - modelStarted;
-      this.#timing.onModel?.(state, snapshot);
       this.#metrics.backends.set(state.backends.length);
       let ready = 0;
       let draining = 0;
       for (const b of state.backends) for (const e of b.endpoints) e.state === 'ready' ? ready++ : draining++;
       this.#metrics.endpoints.set(ready, { state: 'ready' });
       this.#metrics.endpoints.set(draining, { state: 'drain' });
-      const withLoadProblem = () =>
-        this.#loadProblem ? [...state.problems, this.#loadProblem] : state.problems;
-      this.#reportProblems(withLoadProblem());
+      // The model's problems, what the installed config said (dropped snippets, warnings)
+      // and a config HAProxy refused: each logged once while it lasts.
+      const allProblems = () => [
+        ...state.problems,
+        ...this.#applier.problems(),
+        ...(this.#loadProblem ? [this.#loadProblem] : []),
+      ];
+      this.#reportProblems(allProblems());
       let outcome: Awaited<ReturnType<Applier['apply']>>;
       try {
         outcome = await this.#applier.apply(state);
       } catch (error) {
         if (error instanceof ConfigLoadError) {
           this.#loadProblem = loadProblemOf(error);
-          this.#reportProblems(withLoadProblem());
+          this.#reportProblems(allProblems());
         }
         throw error;
       }
-      if (this.#loadProblem) {
-        this.#loadProblem = undefined;
-        this.#reportProblems(state.problems);
-      }
+      this.#loadProblem = undefined;
+      const problems = allProblems();
+      this.#reportProblems(problems);
+      // Status and Events describe what HAProxy now serves.
+      this.#timing.onModel?.({ ...state, problems }, snapshot);
       this.#changes.served(changes, outcome);
       this.#log.debug(
         {

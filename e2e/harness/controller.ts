@@ -223,8 +223,18 @@ export class TestController {
     return code ?? null;
   }
 
-  async cleanup(): Promise<void> {
+  /**
+   * Stops the controller and removes its files. Every scenario's config must
+   * pass `haproxy -c` without a warning (the controller reports each as a
+   * ConfigWarning problem): a test that means to cause one says so.
+   */
+  async cleanup(options: { allowConfigWarnings?: boolean } = {}): Promise<void> {
     await this.stop();
+    const warnings = (await this.log())
+      .split('\n')
+      .filter((line) => line.includes('"reason":"ConfigWarning"'));
     await rm(this.dir, { recursive: true, force: true });
+    if (!options.allowConfigWarnings && warnings.length > 0)
+      throw new Error(`haproxy -c warned about the rendered config:\n${warnings.join('\n')}`);
   }
 }

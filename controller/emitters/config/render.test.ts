@@ -31,6 +31,7 @@ function state(): DesiredState {
   return {
     global: { ...DEFAULT_GLOBAL, maxconn: 2000 },
     defaults: DEFAULT_DEFAULTS,
+    snippets: {},
     routing: {
       vhosts: [
         { name: '*', fallback: undefined },

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { SyslogServer } from '../../model/settings/values.ts';
 import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
-import type { DesiredState } from '../../model/types.ts';
+import type { DesiredState, Snippet } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
@@ -120,11 +120,10 @@ export function serverOptions(settings: DesiredState['backends'][number]['settin
 /**
  * TLS to the pods (server-ssl, server-ca, server-crt, server-proto). Files are
  * relative to `ca-base`/`crt-base` (the certificate directory), so the same
- * words work in haproxy.cfg and in `add server`. Passthrough backends forward
- * the client's TLS as it is.
+ * words work in haproxy.cfg and in `add server`. (The model turns server TLS
+ * off for passthrough backends, which forward the client's TLS as it is.)
  */
 function serverTlsOptions(settings: DesiredState['backends'][number]['settings']): string[] {
-  if (settings.sslPassthrough) return [];
   const options: string[] = [];
   if (settings.serverSsl) {
     options.push('ssl');
@@ -166,14 +165,18 @@ export interface SnippetBlock {
 export const SNIPPET_BEGIN = /^\s*# config snippet (\d+) begin: (.*)$/;
 export const snippetEnd = (id: string): RegExp => new RegExp(`^\\s*# config snippet ${id} end$`);
 
-function snippetNumbering() {
+/** Where each printed snippet came from, by its id: what the writer reports when it drops one. */
+export type SnippetOrigins = Map<string, Pick<Snippet, 'ref' | 'field'>>;
+
+function snippetNumbering(origins: SnippetOrigins) {
   let next = 1;
-  return (lines: readonly string[], origin: string): SnippetBlock | undefined => {
-    if (lines.length === 0) return undefined;
-    const id = next++;
+  return (snippet: Snippet | undefined, where: string): SnippetBlock | undefined => {
+    if (!snippet || snippet.lines.length === 0) return undefined;
+    const id = String(next++);
+    origins.set(id, { ref: snippet.ref, field: snippet.field });
     return {
-      begin: `# config snippet ${id} begin: ${origin}`,
-      lines: [...lines],
+      begin: `# config snippet ${id} begin: ${snippet.field} of ${refLabel(snippet.ref)}${where}`,
+      lines: [...snippet.lines],
       end: `# config snippet ${id} end`,
     };
   };
@@ -193,9 +196,16 @@ function httpCheckSend(
 const dynamicCookieKey = (backend: string): string =>
   createHash('sha256').update(`haproxy-sidecar-ingress/${backend}`).digest('hex').slice(0, 32);
 
-export function buildView(state: DesiredState, slots: SlotTable, listen: Listen, paths: Paths) {
+/** `snippetOrigins` is filled with where each printed snippet came from. */
+export function buildView(
+  state: DesiredState,
+  slots: SlotTable,
+  listen: Listen,
+  paths: Paths,
+  snippetOrigins: SnippetOrigins = new Map(),
+) {
   const file = (relative: string) => `${paths.configDir}/${relative}`;
-  const snippet = snippetNumbering();
+  const snippet = snippetNumbering(snippetOrigins);
   const captures = captureSlots(state.backends.map((b) => b.policy));
   const { global, defaults } = state;
   return {
@@ -211,9 +221,9 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
       logFormat: defaults.logFormat === undefined ? undefined : `"${defaults.logFormat}"`,
     },
     snippets: {
-      global: snippet(global.globalConfigSnippet, 'global-config-snippet (ConfigMap)'),
-      frontend: snippet(global.frontendConfigSnippet, 'frontend-config-snippet (ConfigMap)'),
-      stats: snippet(global.statsConfigSnippet, 'stats-config-snippet (ConfigMap)'),
+      global: snippet(state.snippets.global, ''),
+      frontend: snippet(state.snippets.frontend, ''),
+      stats: snippet(state.snippets.stats, ''),
     },
     binds: {
       http: binds(listen, listen.httpPort),
@@ -228,8 +238,7 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
     captureSlots: captures.lengths,
     backends: state.backends.map((b, i) => ({
       name: b.name,
-      // ssl-passthrough backends carry TLS unterminated: TCP.
-      mode: b.settings.sslPassthrough ? 'tcp' : 'http',
+      mode: b.mode,
       service: refLabel(b.service),
       balance: b.settings.loadBalance,
       forwardedFor: b.settings.forwardedFor,
@@ -240,10 +249,7 @@ export function buildView(state: DesiredState, slots: SlotTable, listen: Listen,
       cookie: b.settings.cookiePersistence
         ? { name: b.settings.cookiePersistence, key: dynamicCookieKey(b.name) }
         : undefined,
-      snippet: snippet(
-        b.settings.backendConfigSnippet,
-        `backend-config-snippet of backend ${b.name} (${refLabel(b.service)})`,
-      ),
+      snippet: snippet(b.snippet, ` in backend ${b.name}`),
       policy: policyLines(b.policy, captures.firstIds[i]),
       serverOptions: serverOptions(b.settings),
       servers: (slots.get(b.name) ?? []).map((s) => ({

@@ -12,8 +12,10 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
+import type { Snippet } from '../../model/types.ts';
 import type { RenderedFile } from './render.ts';
 import { findSnippets, groupSnippets, snippetsNamedIn, withoutSnippetIds } from './snippets.ts';
+import type { SnippetOrigins } from './view.ts';
 
 export class ConfigRejectedError extends Error {
   readonly output: string;
@@ -25,14 +27,21 @@ export class ConfigRejectedError extends Error {
 
 /** A snippet left out of the installed config because `haproxy -c` failed with it. */
 export interface DroppedSnippet {
-  /** Key and object, e.g. `backend-config-snippet of backend default_web_80 (Service default/web)`. */
+  /** As its marker names it, e.g. `haproxy.org/backend-config-snippet of Service default/web in backend …`. */
   origin: string;
+  /** The key that set it, where the view said so. */
+  source: Pick<Snippet, 'ref' | 'field'> | undefined;
   /** What `haproxy -c` said with the snippet in. */
   output: string;
 }
 
+/** A snippet that failed, by its id in the config. */
+type FailedSnippet = Omit<DroppedSnippet, 'source'> & { id: string };
+
 export interface InstallResult {
   droppedSnippets: DroppedSnippet[];
+  /** `[WARNING]` lines of `haproxy -c` on the installed config. */
+  warnings: string[];
 }
 
 const CONFIG = 'haproxy.cfg';
@@ -59,7 +68,7 @@ export class ConfigWriter {
    * The staging copy has its paths pointed at the staging directory, so that
    * `haproxy -c` reads the candidate files, not the live ones.
    */
-  async install(files: RenderedFile[]): Promise<InstallResult> {
+  async install(files: RenderedFile[], snippetOrigins: SnippetOrigins = new Map()): Promise<InstallResult> {
     const staging = join(this.#configDir, '.staging');
     const live = `${this.#configDir}/`;
     const toStaging = (content: string) => content.replaceAll(live, `${staging}/`);
@@ -83,9 +92,15 @@ export class ConfigWriter {
         .trim();
       return { ok: result.exitCode === 0, output };
     };
+    const warningsOf = (output: string) =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('[WARNING]'))
+        .map((line) => line.trim());
 
     const first = await check(candidate);
     let config = candidate;
+    let warnings = warningsOf(first.output);
     const droppedSnippets: DroppedSnippet[] = [];
     if (!first.ok) {
       const recovered = await this.#withoutFailingSnippets(candidate, first.output, check);
@@ -95,13 +110,10 @@ export class ConfigWriter {
         throw new ConfigRejectedError(first.output.slice(0, 4000));
       }
       config = recovered.config;
-      droppedSnippets.push(...recovered.dropped);
-      for (const dropped of droppedSnippets) {
-        this.#log?.error(
-          { snippet: dropped.origin, haproxy: dropped.output.slice(0, 2000) },
-          `config snippet ${dropped.origin} makes haproxy -c fail; dropped, the rest of the config is installed`,
-        );
-      }
+      warnings = warningsOf((await check(config)).output);
+      droppedSnippets.push(
+        ...recovered.dropped.map(({ id, ...d }) => ({ ...d, source: snippetOrigins.get(id) })),
+      );
     }
 
     // Overwrite the staging copy with the final contents, then move file by file; haproxy.cfg goes last.
@@ -118,7 +130,7 @@ export class ConfigWriter {
       if (!written.has(old)) await rm(join(this.#configDir, old), { force: true });
     this.#committed = written;
     await rm(staging, { recursive: true, force: true });
-    return { droppedSnippets };
+    return { droppedSnippets, warnings };
   }
 
   /**
@@ -131,13 +143,13 @@ export class ConfigWriter {
     candidate: string,
     output: string,
     check: (config: string) => Promise<{ ok: boolean; output: string }>,
-  ): Promise<{ config: string; dropped: DroppedSnippet[] } | undefined> {
+  ): Promise<{ config: string; dropped: FailedSnippet[] } | undefined> {
     const snippets = findSnippets(candidate);
     if (snippets.length === 0) return undefined;
     const all = new Set(snippets.map((s) => s.id));
     const originOf = (id: string) => snippets.find((s) => s.id === id)?.origin ?? id;
     const report = (ids: Iterable<string>, out: string) =>
-      [...ids].map((id) => ({ origin: originOf(id), output: out }));
+      [...ids].map((id) => ({ id, origin: originOf(id), output: out }));
 
     const named = snippetsNamedIn(output, snippets);
     if (named.size > 0) {
@@ -147,7 +159,7 @@ export class ConfigWriter {
     if (!(await check(withoutSnippetIds(candidate, all))).ok) return undefined;
 
     const kept = new Set<string>();
-    const dropped: DroppedSnippet[] = [];
+    const dropped: FailedSnippet[] = [];
     for (const group of groupSnippets(snippets)) {
       const trial = new Set([...kept, ...group]);
       const result = await check(

@@ -6,9 +6,10 @@
  * intersects the route's hostnames. The parent's Accepted condition says
  * which step failed, with the spec's reasons.
  */
+
+import type { z } from 'zod';
 import { GATEWAY_GROUP, type ParentReferenceSchema } from '../../store/gateway-api/fields.ts';
 import { nsName, type Snapshot } from '../../store/store.ts';
-import type { z } from 'zod';
 import { intersectHostnames } from './hostnames.ts';
 import { namespaceLabels, selects } from './label-selector.ts';
 import type { ResolvedGateway, ResolvedListener } from './listeners.ts';
@@ -67,12 +68,12 @@ export function attachRoute(
         (ref.port === undefined || l.port === ref.port),
     );
     if (selected.length === 0) {
-      results.push(refused('NoMatchingParent', `No listener ${describeSelection(ref)} on Gateway ${gateway.key}`));
+      results.push(
+        refused('NoMatchingParent', `No listener ${describeSelection(ref)} on Gateway ${gateway.key}`),
+      );
       continue;
     }
-    const allowed = selected.filter(
-      (l) => gateway.accepted && l.accepted && admits(l, route, snapshot),
-    );
+    const allowed = selected.filter((l) => gateway.accepted && l.accepted && admits(l, route, snapshot));
     if (allowed.length === 0) {
       results.push(
         refused(
@@ -85,10 +86,15 @@ export function attachRoute(
       continue;
     }
     const attachments = allowed
-      .map((listener) => ({ listener, hostnames: intersectHostnames(listener.hostname, route.spec.hostnames) }))
+      .map((listener) => ({
+        listener,
+        hostnames: intersectHostnames(listener.hostname, route.spec.hostnames),
+      }))
       .filter((a) => a.hostnames.length > 0);
     if (attachments.length === 0) {
-      results.push(refused('NoMatchingListenerHostname', 'No listener hostname intersects the route hostnames'));
+      results.push(
+        refused('NoMatchingListenerHostname', 'No listener hostname intersects the route hostnames'),
+      );
       continue;
     }
     results.push({ parentRef, attachments, accepted: condition('Accepted', true, 'Accepted', 'Accepted') });
@@ -104,7 +110,11 @@ function describeSelection(ref: { sectionName?: string | undefined; port?: numbe
 }
 
 /** The listener's allowedRoutes admit the route's kind and namespace. */
-function admits(listener: ResolvedListener, route: AttachableRoute, snapshot: Pick<Snapshot, 'namespaces'>): boolean {
+function admits(
+  listener: ResolvedListener,
+  route: AttachableRoute,
+  snapshot: Pick<Snapshot, 'namespaces'>,
+): boolean {
   if (!listener.supportedKinds.some((k) => k.group === GATEWAY_GROUP && k.kind === route.kind)) return false;
   const { from, selector } = listener.allowedRoutes.namespaces;
   const gatewayNamespace = listener.gateway.metadata.namespace;
@@ -115,7 +125,8 @@ function admits(listener: ResolvedListener, route: AttachableRoute, snapshot: Pi
       return route.metadata.namespace === gatewayNamespace;
     case 'Selector':
       return (
-        selector !== undefined && selects(selector, namespaceLabels(snapshot, route.metadata.namespace)) === true
+        selector !== undefined &&
+        selects(selector, namespaceLabels(snapshot, route.metadata.namespace)) === true
       );
   }
 }

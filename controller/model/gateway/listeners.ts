@@ -10,8 +10,9 @@
  * then by namespace/name) to declare a port decides its protocol; a listener
  * that wants the other one is in conflict.
  */
-import type { AllowedRoutes, Gateway, Listener } from '../../store/gateway-api/gateway.ts';
+
 import { GATEWAY_GROUP } from '../../store/gateway-api/fields.ts';
+import type { AllowedRoutes, Gateway, Listener } from '../../store/gateway-api/gateway.ts';
 import { TLS_SECRET_TYPE } from '../../store/schemas.ts';
 import { nsName, type Snapshot } from '../../store/store.ts';
 import { pemBlocks } from '../tls.ts';
@@ -65,7 +66,7 @@ export interface ResolvedGateway {
   /** `namespace/name`. */
   key: string;
   accepted: boolean;
-  accepted_condition: GatewayCondition;
+  acceptedCondition: GatewayCondition;
   listeners: ResolvedListener[];
 }
 
@@ -100,22 +101,26 @@ export function resolveGateways(
     const key = nsName(gateway.metadata.namespace, gateway.metadata.name);
     const refused = gatewayRefusal(gateway, classes.accepted);
     const listeners = gateway.spec.listeners.map((listener) =>
-      resolveListener(gateway, listener, snapshot, { claims, reserved, gatewayRefused: refused !== undefined }),
+      resolveListener(gateway, listener, snapshot, {
+        claims,
+        reserved,
+        gatewayRefused: refused !== undefined,
+      }),
     );
     const valid = listeners.filter((l) => l.accepted).length;
-    let accepted_condition: GatewayCondition;
-    if (refused) accepted_condition = refused;
+    let acceptedCondition: GatewayCondition;
+    if (refused) acceptedCondition = refused;
     else if (valid === 0)
-      accepted_condition = condition('Accepted', false, 'ListenersNotValid', 'No listener is valid');
+      acceptedCondition = condition('Accepted', false, 'ListenersNotValid', 'No listener is valid');
     else if (valid < listeners.length)
-      accepted_condition = condition(
+      acceptedCondition = condition(
         'Accepted',
         true,
         'ListenersNotValid',
         `${listeners.length - valid} of ${listeners.length} listeners are not valid`,
       );
-    else accepted_condition = condition('Accepted', true, 'Accepted', 'Accepted');
-    const accepted = accepted_condition.status === 'True';
+    else acceptedCondition = condition('Accepted', true, 'Accepted', 'Accepted');
+    const accepted = acceptedCondition.status === 'True';
     for (const l of listeners) {
       l.programmed = accepted && l.accepted && (!l.tls || l.certificates.length > 0);
       l.conditions.push(
@@ -133,12 +138,15 @@ export function resolveGateways(
             ),
       );
     }
-    return { gateway, key, accepted, accepted_condition, listeners };
+    return { gateway, key, accepted, acceptedCondition, listeners };
   });
 }
 
 /** Why a whole Gateway cannot be served, if it cannot. */
-function gatewayRefusal(gateway: Gateway, acceptedClasses: ReadonlySet<string>): GatewayCondition | undefined {
+function gatewayRefusal(
+  gateway: Gateway,
+  acceptedClasses: ReadonlySet<string>,
+): GatewayCondition | undefined {
   const { spec } = gateway;
   if (!acceptedClasses.has(spec.gatewayClassName))
     return condition(
@@ -276,7 +284,10 @@ function listenerCertificates(
     const namespace = ref.namespace ?? gateway.metadata.namespace;
     const key = nsName(namespace, ref.name);
     if (ref.group !== '' || ref.kind !== 'Secret') {
-      fail('InvalidCertificateRef', `${ref.group || 'core'}/${ref.kind} ${key}: only Secrets can be certificates`);
+      fail(
+        'InvalidCertificateRef',
+        `${ref.group || 'core'}/${ref.kind} ${key}: only Secrets can be certificates`,
+      );
       continue;
     }
     const granted = isGranted(snapshot, {
