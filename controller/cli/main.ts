@@ -54,6 +54,7 @@ export async function run(
     defaultBackendService: options['default-backend-service'],
     defaultSslCertificate: options['default-ssl-certificate'],
     allowConfigSnippets: options['allow-config-snippets'],
+    local: manifestsDir !== undefined,
   };
   const metrics = new Metrics();
   const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);

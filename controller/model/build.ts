@@ -6,10 +6,11 @@
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
-import { ingressClassFilter } from './ingress-class.ts';
+import { ignoredIngress, ingressClassifier } from './ingress-class.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
+import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
@@ -29,6 +30,11 @@ export interface ModelOptions {
   defaultSslCertificate: string | undefined;
   /** Honour the *-config-snippet keys (raw HAProxy lines); off unless the operator opts in. */
   allowConfigSnippets?: boolean;
+  /**
+   * Local mode (a manifests directory, no cluster): Ingresses without class are served when
+   * the directory holds no IngressClass, and a Service without ready endpoints is reported.
+   */
+  local?: boolean;
 }
 
 const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(k.aliases ?? [])]));
@@ -53,8 +59,14 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const defaults = resolveAll(DEFAULTS_KEYS, layers, problems);
   const timeoutServer = resolveAll({ t: BACKEND_KEYS.timeoutServer }, layers, problems).t;
 
-  const isOurs = ingressClassFilter(snapshot.ingressClasses, options);
-  const ingresses = snapshot.ingresses.filter(isOurs).sort(byAge);
+  const classify = ingressClassifier(snapshot.ingressClasses, options);
+  const ingresses = snapshot.ingresses
+    .filter((ingress) => {
+      const verdict = classify(ingress);
+      if (!verdict.ours) problems.push(ignoredIngress(ingress, verdict));
+      return verdict.ours;
+    })
+    .sort(byAge);
   const backends = new BackendCatalog(snapshot, configLayer, problems, memo);
   const table = new RouteTable();
   const vhostFallbacks = new Map<string, string>();
@@ -149,6 +161,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 
   const stableBackends = settled.backends.map((b) => memo.backend(b));
   memo.settle(stableBackends);
+  if (options.local) problems.push(...servicesWithoutReadyEndpoints(stableBackends, snapshot));
   const snippet = (lines: string[], origin: KeyOrigin | undefined): Snippet | undefined =>
     origin && lines.length > 0 ? { lines, ref: origin.ref, field: origin.field } : undefined;
   const snippets: DesiredState['snippets'] = options.allowConfigSnippets
