@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_DEFAULTS, DEFAULT_GLOBAL, makeBackend } from '../../model/fixtures.ts';
 import type { Backend, DesiredState } from '../../model/types.ts';
 import { planSlots, type SlotTable } from '../runtime/slots.ts';
-import { renderConfig, renderFiles, UnsafeValueError } from './render.ts';
+import {
+  compileTemplates,
+  renderConfig,
+  renderFiles,
+  renderWith,
+  TemplateNameError,
+  UnsafeValueError,
+} from './render.ts';
 import { buildView, type Listen, type Paths, ROUTE_MAP } from './view.ts';
 
 const LISTEN: Listen = {
@@ -136,7 +146,7 @@ describe('renderConfig', () => {
       [
         'balance',
         (v) => {
-          (v.backends[0] as { balance: string }).balance = 'roundrobin\n  http-request deny';
+          (v.backends[0] as { lines: string[] }).lines[1] = 'balance roundrobin\n  http-request deny';
         },
       ],
       [
@@ -154,13 +164,13 @@ describe('renderConfig', () => {
       [
         'defaults',
         (v) => {
-          v.defaults.timeoutClient = '5s\n  option httpclose';
+          v.defaults.lines.push('timeout client 5s\n  option httpclose');
         },
       ],
       [
         'socket path',
         (v) => {
-          v.runtime.statsSocket = '/run/a\u0000b';
+          v.global.lines[0] = 'stats socket /run/a\u0000b';
         },
       ],
       [
@@ -226,5 +236,22 @@ describe('renderFiles', () => {
       () => renderFiles(s, buildView(s, slotsFor(s), LISTEN, PATHS), '/etc/hsi', 'FALLBACK PEM\n'),
       UnsafeValueError,
     );
+  });
+});
+
+describe('templates', () => {
+  it('a block naming a value the view does not have fails the render instead of printing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hsi-templates-'));
+    mkdirSync(join(dir, 'partials'));
+    writeFileSync(join(dir, 'partials', 'backend.hbs'), '{{#if abortonclos}}  option abortonclose\n{{/if}}');
+    writeFileSync(join(dir, 'haproxy.cfg.hbs'), '{{#each backends}}{{> backend}}{{/each}}');
+    const compiled = compileTemplates(dir);
+    const view = { backends: [{ abortonclose: true }] };
+    assert.throws(() => renderWith(compiled, view), TemplateNameError);
+    writeFileSync(join(dir, 'partials', 'backend.hbs'), '{{#if abortonclose}}  option abortonclose\n{{/if}}');
+    assert.equal(renderWith(compileTemplates(dir), view), '  option abortonclose\n');
+    // A value that is there but absent (undefined in the view) is false, not an error.
+    assert.equal(renderWith(compileTemplates(dir), { backends: [{ abortonclose: undefined }] }), '');
+    rmSync(dir, { recursive: true });
   });
 });

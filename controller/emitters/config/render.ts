@@ -15,8 +15,40 @@ export interface RenderedFile {
 
 const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url).pathname;
 
-function compileTemplates(dir: string) {
+/** A template names a value the view does not have: a misspelt name, caught at render time. */
+export class TemplateNameError extends Error {}
+
+/**
+ * Block helpers that refuse a value the view does not have. Handlebars' strict
+ * mode catches `{{missing}}` but not `{{#if missing}}`, which would silently
+ * print nothing; the view marks absent values with null (see withNulls).
+ */
+function guardBlockHelpers(hb: typeof Handlebars): void {
+  for (const name of ['if', 'unless', 'with', 'each']) {
+    const builtin = hb.helpers[name] as Handlebars.HelperDelegate;
+    hb.registerHelper(name, function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+      if (value === undefined) {
+        const at = (options as { loc?: { start: { line: number } } }).loc?.start.line;
+        throw new TemplateNameError(`{{#${name}}} at line ${at ?? '?'} names a value the view does not have`);
+      }
+      return builtin.call(this, value, options);
+    });
+  }
+}
+
+/** The view with absent values as null, so that only a name the view lacks reads as undefined. */
+function withNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNulls);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, v === undefined ? null : withNulls(v)]),
+    );
+  return value;
+}
+
+export function compileTemplates(dir: string) {
   const hb = Handlebars.create();
+  guardBlockHelpers(hb);
   const partials = join(dir, 'partials');
   for (const file of readdirSync(partials)) {
     if (file.endsWith('.hbs'))
@@ -74,7 +106,12 @@ export function mapFile(entries: readonly MapEntry[]): string {
 export function renderConfig(view: ConfigView): string {
   assertSingleLine(view);
   template ??= compileTemplates(TEMPLATE_DIR);
-  return template(view);
+  return template(withNulls(view));
+}
+
+/** Renders a view with templates compiled from `dir` (tests, and user templates). */
+export function renderWith(compiled: ReturnType<typeof compileTemplates>, view: unknown): string {
+  return compiled(withNulls(view));
 }
 
 /**

@@ -3,15 +3,15 @@
  * the exact values the templates print. Every decision about what appears in
  * haproxy.cfg is made here or in the model, never in a template.
  */
-import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import type { SyslogServer } from '../../model/settings/values.ts';
 import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
 import type { DesiredState, Snippet } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
+import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
+import { tcpServicesView } from './tcp-services-view.ts';
 
 export interface Listen {
   ipv4Address: string | undefined;
@@ -80,8 +80,6 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   // socket now, so switching passthrough on or off never drops a connection.
   const offloadBind = `unix@${offloadSocket} mode 600 accept-proxy name ${HTTPS_OFFLOAD} ${terminate}`;
   return {
-    /** Relative ca-file / crt paths of servers (server-ca, server-crt) resolve here. */
-    base: file(CERT_DIR),
     https: tcp
       ? [offloadBind]
       : [...binds(listen, listen.httpsPort).map((b) => `${b} ${terminate}`), offloadBind],
@@ -138,20 +136,6 @@ function serverTlsOptions(settings: DesiredState['backends'][number]['settings']
   return options;
 }
 
-/** `log` arguments for one syslog target: `<target> [len N] [format F] <facility> [level [minlevel]]`. */
-export function logTarget(server: SyslogServer): string {
-  const parts = [server.target];
-  if (server.length !== undefined) parts.push(`len ${server.length}`);
-  if (server.format) parts.push(`format ${server.format}`);
-  parts.push(server.facility);
-  if (server.level) parts.push(server.level);
-  if (server.level && server.minlevel) parts.push(server.minlevel);
-  return parts.join(' ');
-}
-
-/** Without syslog-server, logs go to HAProxy's stdout. */
-const DEFAULT_LOG_TARGETS = ['stdout format raw local0 notice'];
-
 /**
  * A snippet as printed: its lines between two marker comments that name where it
  * came from, so the config writer can find and drop a snippet that fails validation.
@@ -182,20 +166,6 @@ function snippetNumbering(origins: SnippetOrigins) {
   };
 }
 
-/** `http-check send` arguments for check-http; HTTP/1.1 requires a Host header. */
-function httpCheckSend(
-  check: NonNullable<DesiredState['backends'][number]['settings']['checkHttp']>,
-): string {
-  const parts = [`meth ${check.method}`, `uri ${check.uri}`];
-  if (check.version) parts.push(`ver ${check.version}`);
-  if (check.version === 'HTTP/1.1') parts.push('hdr Host localhost');
-  return parts.join(' ');
-}
-
-/** Same key in every replica and on every reload, so a cookie keeps naming the same pod. */
-const dynamicCookieKey = (backend: string): string =>
-  createHash('sha256').update(`haproxy-sidecar-ingress/${backend}`).digest('hex').slice(0, 32);
-
 /** `snippetOrigins` is filled with where each printed snippet came from. */
 export function buildView(
   state: DesiredState,
@@ -207,19 +177,9 @@ export function buildView(
   const file = (relative: string) => `${paths.configDir}/${relative}`;
   const snippet = snippetNumbering(snippetOrigins);
   const captures = captureSlots(state.backends.map((b) => b.policy));
-  const { global, defaults } = state;
   return {
-    runtime: { statsSocket: paths.statsSocket },
-    global: {
-      maxconn: global.maxconn,
-      nbthread: global.nbthread,
-      hardStopAfter: global.hardStopAfter,
-      logTargets: global.syslogServer?.map(logTarget) ?? DEFAULT_LOG_TARGETS,
-    },
-    defaults: {
-      ...defaults,
-      logFormat: defaults.logFormat === undefined ? undefined : `"${defaults.logFormat}"`,
-    },
+    global: { lines: globalLines(state, paths.statsSocket, file(CERT_DIR)) },
+    defaults: { lines: defaultsLines(state) },
     snippets: {
       global: snippet(state.snippets.global, ''),
       frontend: snippet(state.snippets.frontend, ''),
@@ -234,24 +194,16 @@ export function buildView(
     maps: { routes: file(ROUTE_MAP) },
     tls: tlsView(state, listen, paths),
     builtinDefaultBackend: BUILTIN_DEFAULT_BACKEND,
+    tcpServices: tcpServicesView(state, listen, paths),
     userlists: userlists(state.backends.map((b) => b.policy)),
     captureSlots: captures.lengths,
     backends: state.backends.map((b, i) => ({
       name: b.name,
-      mode: b.mode,
       service: refLabel(b.service),
-      balance: b.settings.loadBalance,
-      forwardedFor: b.settings.forwardedFor,
-      abortonclose: b.settings.abortonclose,
-      timeoutServer: b.settings.timeoutServer,
-      timeoutCheck: b.settings.timeoutCheck,
-      httpCheck: b.settings.check && b.settings.checkHttp ? httpCheckSend(b.settings.checkHttp) : undefined,
-      cookie: b.settings.cookiePersistence
-        ? { name: b.settings.cookiePersistence, key: dynamicCookieKey(b.name) }
-        : undefined,
+      lines: backendLines(b),
       snippet: snippet(b.snippet, ` in backend ${b.name}`),
       policy: policyLines(b.policy, captures.firstIds[i]),
-      serverOptions: serverOptions(b.settings),
+      defaultServer: defaultServerLines(b),
       servers: (slots.get(b.name) ?? []).map((s) => ({
         name: s.name,
         // Free slots park on a discard address; draining pods start disabled in a fresh worker,
