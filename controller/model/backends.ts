@@ -17,7 +17,7 @@ import { nsName } from '../store/store.ts';
 import { decideMode } from './backend-mode.ts';
 import { endpointsFor } from './endpoints.ts';
 import { ModelMemo, type Resolution } from './memo.ts';
-import { resolvePolicy } from './policy.ts';
+import { type BackendPolicy, resolvePolicy } from './policy.ts';
 import { resolveServerTls } from './server-tls.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
@@ -41,6 +41,16 @@ export interface ServiceRef {
   namespace: string;
   name: string;
   port: { number: number } | { name: string };
+}
+
+/**
+ * What a route asks of a backend beyond the Service's and the ConfigMap's
+ * settings (Gateway API filters and backend protocol); `key` identifies it.
+ */
+export interface BackendExtra {
+  key: string;
+  policy?: Partial<BackendPolicy>;
+  settings?: Partial<BackendSettings>;
 }
 
 export function backendName(ref: ServiceRef): string {
@@ -110,9 +120,10 @@ export class BackendCatalog {
     referrerRef: ProblemRef,
     tlsHost = false,
     key?: string,
+    extra?: BackendExtra,
   ): string {
     const referrerKey = () => (referrer ? nsName(referrer.metadata.namespace, referrer.metadata.name) : '');
-    const cacheKey = key ?? `${backendName(ref)}\u0000${referrerKey()}\u0000${tlsHost}`;
+    const cacheKey = `${key ?? `${backendName(ref)}\u0000${referrerKey()}\u0000${tlsHost}`}${extra ? `\u0000${extra.key}` : ''}`;
     const cached = this.#resolved.get(cacheKey);
     if (cached) return cached;
     const base = backendName(ref);
@@ -148,7 +159,7 @@ export class BackendCatalog {
           return secret;
         };
         const origins: Origins<typeof BACKEND_KEYS> = {};
-        const resolved = resolveAll(BACKEND_KEYS, layers, found, origins);
+        const resolved = { ...resolveAll(BACKEND_KEYS, layers, found, origins), ...extra?.settings };
         const serverTls = resolveServerTls(resolved, origins, ref.namespace, secretOf, found);
         const requestOrigins: Origins<typeof REQUEST_KEYS> = {};
         const requested = resolvePolicy(
@@ -160,7 +171,7 @@ export class BackendCatalog {
         );
         const { mode, settings, policy } = decideMode(
           serverTls.settings,
-          requested,
+          { ...requested, ...extra?.policy },
           { backend: origins, request: requestOrigins },
           found,
         );

@@ -6,6 +6,13 @@
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
+import {
+  buildGatewayApi,
+  DEFAULT_GATEWAY_CONTROLLER,
+  type GatewayApiOptions,
+} from './gateway/gateway-api.ts';
+import { addGatewayRoutes, ageRanks } from './gateway/gateway-routing.ts';
+import { statusProblems } from './gateway/status-problems.ts';
 import { ignoredIngress, ingressClassifier } from './ingress-class.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ModelMemo } from './memo.ts';
@@ -16,7 +23,13 @@ import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/k
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
 import { buildTls } from './tls.ts';
-import { ANY_HOST, BUILTIN_DEFAULT_BACKEND, type DesiredState, type Snippet } from './types.ts';
+import {
+  ANY_HOST,
+  BUILTIN_DEFAULT_BACKEND,
+  type Certificate,
+  type DesiredState,
+  type Snippet,
+} from './types.ts';
 import { reportUnknownKeys, unknownServiceAnnotations } from './unknown-keys.ts';
 
 export interface ModelOptions {
@@ -35,6 +48,8 @@ export interface ModelOptions {
    * the directory holds no IngressClass, and a Service without ready endpoints is reported.
    */
   local?: boolean;
+  /** Our GatewayClasses' controllerName and the ports Gateway listeners may not claim. */
+  gatewayApi?: GatewayApiOptions;
 }
 
 const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(k.aliases ?? [])]));
@@ -69,11 +84,20 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     .sort(byAge);
   const backends = new BackendCatalog(snapshot, configLayer, problems, memo);
   const table = new RouteTable();
+  const gatewayApi = buildGatewayApi(
+    snapshot,
+    options.gatewayApi ?? { controllerName: DEFAULT_GATEWAY_CONTROLLER, reservedPorts: [] },
+  );
+  const ranks = ageRanks(
+    ingresses,
+    gatewayApi.candidates.map((c) => c.owner),
+  );
   const vhostFallbacks = new Map<string, string>();
   let catchAll: { backend: string; ingress: ObjectRef } | undefined;
   const reportedServices = new Set<object>();
 
-  ingresses.forEach((ingress, rank) => {
+  for (const ingress of ingresses) {
+    const rank = ranks.ingress(ingress);
     const rules = rulesOf(ingress);
     const ref = rules.ref;
     problems.push(...rules.problems);
@@ -103,8 +127,16 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
         reportedServices.add(service);
         problems.push(...unknownServiceAnnotations(service));
       }
-      table.add(path.vhost, path.path, path.match, { backend, rank, ingress: ref });
+      table.add(path.vhost, path.path, path.match, { backend, rank, owner: ref });
     }
+  }
+  const gatewayRouting = addGatewayRoutes({
+    model: gatewayApi,
+    table,
+    backends,
+    ranks,
+    ingressHosts: new Set(table.hosts()),
+    settings: resolveAll(BACKEND_KEYS, layers, []),
   });
 
   let defaultBackend = catchAll?.backend ?? BUILTIN_DEFAULT_BACKEND;
@@ -126,7 +158,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     }
   }
 
-  let settled = { global, backends: backends.list() };
+  let settled = { global, backends: [...backends.list(), ...gatewayRouting.backends] };
   if (!options.allowConfigSnippets) {
     settled = withoutSnippets(settled, snapshot, configLayer, ingresses, problems);
   }
@@ -148,10 +180,17 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     },
     problems,
   );
+  tls.certificates = withGatewayCertificates(tls.certificates, gatewayApi.certificates);
+  const gatewayStatus = gatewayApi.status(table.shadowed());
+  problems.push(...statusProblems(gatewayStatus));
   const routing = splitPassthrough(
     {
-      vhosts: vhostNames.map((name) => ({ name, fallback: vhostFallbacks.get(name) })),
+      vhosts: vhostNames.map((name) => {
+        const ports = table.hostPorts(name);
+        return { name, fallback: vhostFallbacks.get(name), ...(ports && { ports }) };
+      }),
       routes,
+      ...(gatewayRouting.splits.length > 0 && { splits: gatewayRouting.splits }),
       defaultBackend,
       passthrough: [],
     },
@@ -178,6 +217,8 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     routing: memo.routing(routing),
     backends: stableBackends,
     tls,
+    ...(gatewayApi.frontends.length > 0 && { listeners: gatewayApi.frontends }),
+    ...(gatewayStatus.gatewayClasses.length > 0 && { gatewayStatus }),
     problems: dedupe(problems),
   };
 }
@@ -190,4 +231,26 @@ function dedupe(problems: Problem[]): Problem[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * Certificates of Gateway listeners join the Ingresses' (a Secret used by
+ * both is one file, served for the names of both); an SNI name Ingresses
+ * already serve stays theirs.
+ */
+function withGatewayCertificates(
+  certificates: Certificate[],
+  gateway: readonly Certificate[],
+): Certificate[] {
+  if (gateway.length === 0) return certificates;
+  const byFile = new Map(certificates.map((c) => [c.file, { ...c, sni: [...c.sni] }]));
+  const served = new Set(certificates.flatMap((c) => c.sni));
+  for (const certificate of gateway) {
+    const sni = certificate.sni.filter((name) => !served.has(name));
+    for (const name of sni) served.add(name);
+    const known = byFile.get(certificate.file);
+    if (known) known.sni = [...new Set([...known.sni, ...sni])].sort();
+    else byFile.set(certificate.file, { ...certificate, sni });
+  }
+  return [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
 }

@@ -116,13 +116,23 @@ function sameRouting(a: Routing, b: Routing): boolean {
     const y = b.routes[i] as Routing['routes'][number];
     if (x.vhost !== y.vhost || x.path !== y.path || x.match !== y.match || x.backend !== y.backend)
       return false;
+    // Gateway API routes: conditions and ports are few, and absent on Ingress routes.
+    if (
+      (x.conditions || y.conditions || x.ports || y.ports) &&
+      !sameJson([x.conditions, x.ports], [y.conditions, y.ports])
+    )
+      return false;
   }
+  if ((a.splits || b.splits) && !sameJson(a.splits, b.splits)) return false;
   for (let i = 0; i < a.vhosts.length; i++) {
     const x = a.vhosts[i] as Routing['vhosts'][number];
     const y = b.vhosts[i] as Routing['vhosts'][number];
     if (x.name !== y.name || x.fallback !== y.fallback) return false;
+    if ((x.ports || y.ports) && !sameJson(x.ports, y.ports)) return false;
   }
   return a.passthrough.every(
     ([sni, backend], i) => b.passthrough[i]?.[0] === sni && b.passthrough[i]?.[1] === backend,
   );
 }
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -7,6 +7,7 @@
  */
 import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
 import type { Secret } from '../store/schemas.ts';
+import type { HeaderEdits, PathReplace, RedirectParts } from './request-edits.ts';
 import {
   ANNOTATION_PREFIXES,
   type KeyOrigin,
@@ -62,6 +63,14 @@ export interface BackendPolicy {
     len: RequestSettings['requestCaptureLen'];
   };
   hsts?: { maxAge: number; includeSubdomains: boolean; preload: boolean };
+  /** Gateway API RequestHeaderModifier: request headers set, added and removed. */
+  requestHeaderEdits?: HeaderEdits;
+  /** Gateway API ResponseHeaderModifier. */
+  responseHeaderEdits?: HeaderEdits;
+  /** Gateway API URLRewrite path: the whole path, or the matched prefix. */
+  pathReplace?: PathReplace;
+  /** Gateway API RequestRedirect: every request is redirected to a location built from these parts. */
+  redirect?: RedirectParts;
 }
 
 export interface PolicyContext {

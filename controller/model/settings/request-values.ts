@@ -7,10 +7,10 @@
  * characters. Header values are the exception: they are read with HAProxy's
  * quoting (header-values.ts) and the emitter escapes what they hold.
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseHeaderValue } from './header-values.ts';
 import { type SampleDirection, sampleExpressionProblem } from './sample-expressions.ts';
+import { addressList, oneLine, secretRef } from './values.ts';
 
 const codes = (allowed: readonly number[], what: string) =>
   z
@@ -144,44 +144,6 @@ export const pathRewrite = lines.pipe(
   z.array(pathRewriteRule).min(1, 'must hold at least one rule').max(16, 'at most 16 rules'),
 );
 
-function validAddress(entry: string): boolean {
-  const [address = '', prefix, extra] = entry.split('/');
-  if (extra !== undefined) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-/** A list on one line: entries separated by commas or spaces, never by line breaks. */
-const oneLine = z.string().refine((s) => !/[\r\n\0]/.test(s), 'must be on one line');
-
-/** IPv4/IPv6 addresses and CIDR blocks, separated by commas or spaces. */
-export const addressList = oneLine
-  .transform((s) =>
-    s
-      .trim()
-      .split(/[\s,]+/)
-      .filter((e) => e !== ''),
-  )
-  .pipe(
-    z
-      .array(z.string().refine(validAddress, 'each entry must be an IPv4 or IPv6 address or CIDR block'))
-      .min(1, 'must list at least one address or CIDR block')
-      .max(256, 'at most 256 entries'),
-  );
-
-/** A Secret reference: `name` (the referrer's namespace) or `namespace/name`. */
-export const secretRef = z
-  .string()
-  .trim()
-  .regex(
-    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    'must be a Secret name or namespace/name',
-  )
-  .max(317);
-
 export const authType = z
   .string()
   .trim()
@@ -295,3 +257,5 @@ export const captureList = lines.pipe(
     .min(1, 'must name at least one sample')
     .max(16, 'at most 16 samples'),
 );
+
+export { addressList, secretRef };

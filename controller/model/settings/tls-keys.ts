@@ -4,22 +4,13 @@
  * `namespace/name`, or a bare name resolved in the namespace of the object
  * that uses it (the ConfigMap's, or the backend Service's).
  */
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import { defineKey } from './registry.ts';
-import { bool } from './values.ts';
+import { addressList, bool, secretRef } from './values.ts';
 
 const ALL = ['configmap', 'ingress', 'service'] as const;
 const CONFIGMAP = ['configmap'] as const;
 const ROUTE = ['ingress', 'service'] as const;
-
-const DNS_NAME = '[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?';
-
-/** A Secret as `name` or `namespace/name` (RFC 1123 names, as the API server allows). */
-export const secretRef = z
-  .string()
-  .trim()
-  .regex(new RegExp(`^(${DNS_NAME}/)?${DNS_NAME}$`), 'must be a Secret as name or namespace/name');
 
 /** ALPN protocol names, comma-separated: `h2,http/1.1`. */
 export const alpnList = z
@@ -32,26 +23,6 @@ export const alpnList = z
         /^[A-Za-z0-9._/-]{1,32}(,[A-Za-z0-9._/-]{1,32}){0,7}$/,
         'must be protocol names separated by commas, such as h2,http/1.1',
       ),
-  );
-
-function validCidr(entry: string): boolean {
-  const [address = '', prefix, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-/** IPv4/IPv6 addresses and CIDR blocks, separated by commas or spaces. */
-export const cidrList = z
-  .string()
-  .transform((s) => s.split(/[\s,]+/).filter((e) => e !== ''))
-  .pipe(
-    z
-      .array(z.string().refine(validCidr, 'each entry must be an IPv4 or IPv6 address or CIDR block'))
-      .min(1, 'must list at least one address or CIDR block')
-      .max(256, 'at most 256 entries'),
   );
 
 export const serverProto = z
@@ -102,7 +73,7 @@ export const TLS_FRONTEND_KEYS = {
   proxyProtocol: defineKey({
     name: 'proxy-protocol',
     scopes: CONFIGMAP,
-    schema: cidrList.optional(),
+    schema: addressList.optional(),
     default: undefined,
     description:
       'Sources (addresses or CIDR blocks, comma-separated) that must send a PROXY protocol header (v1 or v2) on the HTTP and HTTPS ports; the client address it carries is used.',

@@ -4,6 +4,7 @@
  * and produces a value that is safe to print into haproxy.cfg: nothing here can
  * carry whitespace, a quote or a `#` into the config unless a schema says so.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const TRUE = new Set(['true', 'enabled', 'on', 'yes', '1']);
@@ -293,3 +294,43 @@ export const configSnippet = z.string().transform((s, ctx) => {
   }
   return lines;
 });
+
+// Shared by every group of keys: one schema per kind of value.
+
+function validAddress(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A list on one line: entries separated by commas or spaces, never by line breaks. */
+export const oneLine = z.string().refine((s) => !/[\r\n\0]/.test(s), 'must be on one line');
+
+/** IPv4/IPv6 addresses and CIDR blocks, separated by commas or spaces. */
+export const addressList = oneLine
+  .transform((s) =>
+    s
+      .trim()
+      .split(/[\s,]+/)
+      .filter((e) => e !== ''),
+  )
+  .pipe(
+    z
+      .array(z.string().refine(validAddress, 'each entry must be an IPv4 or IPv6 address or CIDR block'))
+      .min(1, 'must list at least one address or CIDR block')
+      .max(256, 'at most 256 entries'),
+  );
+
+/** A Secret reference: `name` (the referrer's namespace) or `namespace/name`. */
+export const secretRef = z
+  .string()
+  .trim()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a Secret name or namespace/name',
+  )
+  .max(317);
