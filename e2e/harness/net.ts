@@ -1,8 +1,10 @@
 /** Loopback addresses and ports for simulated pods and for the controller under test. */
 import { createServer } from 'node:net';
 
-/** A port the kernel says is free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
+/** Ports handed out by this process: the kernel may offer a just-released port again. */
+const handedOut = new Set<number>();
+
+function askKernel(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -13,6 +15,17 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** A port the kernel says is free on 127.0.0.1 right now, never the same twice in one process. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await askKernel();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port that this process has not used yet');
 }
 
 let subnetCounter = 0;
