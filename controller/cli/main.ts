@@ -54,6 +54,9 @@ export async function run(
     defaultBackendService: options['default-backend-service'],
     defaultSslCertificate: options['default-ssl-certificate'],
     allowConfigSnippets: options['allow-config-snippets'],
+    tcpServicesConfigMap: options['configmap-tcp-services'],
+    errorfilesConfigMap: options['configmap-errorfiles'],
+    patternfilesConfigMap: options['configmap-patternfiles'],
     local: manifestsDir !== undefined,
   };
   const metrics = new Metrics();
@@ -202,6 +205,11 @@ function connectToCluster(options: Options, model: ModelOptions, metrics: Metric
     client,
     {
       configMap: options.configmap,
+      extraConfigMaps: [
+        options['configmap-tcp-services'],
+        options['configmap-errorfiles'],
+        options['configmap-patternfiles'],
+      ].filter((name): name is string => name !== undefined),
       namespaces: options['namespace-whitelist'],
       excludedNamespaces: options['namespace-blacklist'],
       onFailure: (resource) => metrics.watchFailures.inc(1, { resource }),

@@ -140,6 +140,24 @@ export const FLAGS = {
     schema: nsName.default('default/haproxy-configmap'),
     help: 'ConfigMap with global settings.',
   },
+  'configmap-tcp-services': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'ConfigMap of TCP services, as the reference controller reads it: port → NAMESPACE/SERVICE:PORT[:ssl].',
+  },
+  'configmap-errorfiles': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'ConfigMap of error pages: HTTP status code → the raw HTTP response HAProxy sends instead of its own.',
+  },
+  'configmap-patternfiles': {
+    type: 'string',
+    arg: 'NS/NAME',
+    schema: nsName.optional(),
+    help: 'ConfigMap of pattern files: name → one pattern per line; allow-list and deny-list read them as patterns/NAME.',
+  },
   'ingress.class': {
     type: 'string',
     arg: 'NAME',

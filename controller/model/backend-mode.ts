@@ -13,7 +13,7 @@ import type { REQUEST_KEYS } from './settings/request-keys.ts';
 import type { BackendMode, BackendSettings } from './types.ts';
 
 /** Backend keys that only mean something to an HTTP backend. */
-const HTTP_ONLY = [
+export const HTTP_ONLY = [
   'forwardedFor',
   'checkHttp',
   'cookiePersistence',

@@ -22,6 +22,7 @@ import { byAge, RouteTable } from './routes.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
+import { buildTcpServices } from './tcp-services.ts';
 import { buildTls } from './tls.ts';
 import {
   ANY_HOST,
@@ -43,6 +44,12 @@ export interface ModelOptions {
   defaultSslCertificate: string | undefined;
   /** Honour the *-config-snippet keys (raw HAProxy lines); off unless the operator opts in. */
   allowConfigSnippets?: boolean;
+  /** `namespace/name` of the reference controller's TCP services ConfigMap. */
+  tcpServicesConfigMap?: string;
+  /** `namespace/name` of the ConfigMap of error pages (status code → raw HTTP response). */
+  errorfilesConfigMap?: string;
+  /** `namespace/name` of the ConfigMap of pattern files (name → patterns, one a line). */
+  patternfilesConfigMap?: string;
   /**
    * Local mode (a manifests directory, no cluster): Ingresses without class are served when
    * the directory holds no IngressClass, and a Service without ready endpoints is reported.
@@ -198,7 +205,10 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     problems,
   );
 
-  const stableBackends = settled.backends.map((b) => memo.backend(b));
+  const tcp = buildTcpServices(snapshot, options.tcpServicesConfigMap, configLayer, problems);
+  const stableBackends = [...settled.backends, ...tcp.backends]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((b) => memo.backend(b));
   memo.settle(stableBackends);
   if (options.local) problems.push(...servicesWithoutReadyEndpoints(stableBackends, snapshot));
   const snippet = (lines: string[], origin: KeyOrigin | undefined): Snippet | undefined =>
@@ -219,6 +229,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     tls,
     ...(gatewayApi.frontends.length > 0 && { listeners: gatewayApi.frontends }),
     ...(gatewayStatus.gatewayClasses.length > 0 && { gatewayStatus }),
+    ...(options.tcpServicesConfigMap && {
+      tcpServices: { services: tcp.services, logFormat: tcp.logFormat },
+    }),
     problems: dedupe(problems),
   };
 }

@@ -8,6 +8,7 @@ import type { BackendPolicy } from './policy.ts';
 import type { RequestCondition } from './request-conditions.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import type { Resolved } from './settings/registry.ts';
+import type { TcpService } from './tcp-services.ts';
 import type { TlsState } from './tls.ts';
 
 export type EndpointState = 'ready' | 'drain';
@@ -148,6 +149,8 @@ export interface DesiredState {
   listeners?: ListenerFrontend[];
   /** Gateway API status, written (cluster mode) once HAProxy serves this state. */
   gatewayStatus?: GatewayApiStatus;
+  /** --configmap-tcp-services: a TCP frontend per entry (controller/model/tcp-services.ts). */
+  tcpServices?: { services: TcpService[]; logFormat: string | undefined };
   problems: Problem[];
 }
 

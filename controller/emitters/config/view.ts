@@ -11,6 +11,7 @@ import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
+import { tcpServicesView } from './tcp-services-view.ts';
 
 export interface Listen {
   ipv4Address: string | undefined;
@@ -193,6 +194,7 @@ export function buildView(
     maps: { routes: file(ROUTE_MAP) },
     tls: tlsView(state, listen, paths),
     builtinDefaultBackend: BUILTIN_DEFAULT_BACKEND,
+    tcpServices: tcpServicesView(state, listen, paths),
     userlists: userlists(state.backends.map((b) => b.policy)),
     captureSlots: captures.lengths,
     backends: state.backends.map((b, i) => ({

@@ -10,8 +10,10 @@ import { DEFAULT_TIMING, Reflector, type ReflectorStatus, type ReflectorTiming }
 import { RESOURCES } from './resources.ts';
 
 export interface KubernetesSourceOptions {
-  /** `namespace/name` of the ConfigMap with global settings: the only ConfigMap watched. */
+  /** `namespace/name` of the ConfigMap with global settings. */
   configMap: string;
+  /** Further ConfigMaps the controller reads (TCP services, error pages, pattern files); no others are watched. */
+  extraConfigMaps?: readonly string[];
   /** Watch only these namespaces (empty: all). */
   namespaces: readonly string[];
   /** Ignore objects in these namespaces. */
@@ -89,15 +91,18 @@ export class KubernetesSource implements Source {
           keep: (raw) => !excluded.has(String((raw.metadata as { name?: string } | undefined)?.name)),
         }),
       );
-    const [namespace, name] = this.#options.configMap.split('/');
-    this.#reflectors.push(
-      new Reflector({
-        ...common,
-        resource: RESOURCES.ConfigMap,
-        namespace,
-        fieldSelector: `metadata.name=${name}`,
-      }),
-    );
+    const configMaps = new Set([this.#options.configMap, ...(this.#options.extraConfigMaps ?? [])]);
+    for (const configMap of configMaps) {
+      const [namespace, name] = configMap.split('/');
+      this.#reflectors.push(
+        new Reflector({
+          ...common,
+          resource: RESOURCES.ConfigMap,
+          namespace,
+          fieldSelector: `metadata.name=${name}`,
+        }),
+      );
+    }
     await Promise.all(this.#reflectors.map((r) => r.start()));
     this.#log.info({ collections: this.#reflectors.length }, 'initial sync from the API server complete');
   }
