@@ -15,6 +15,7 @@ import { DemoPods } from '../demo/demo-pods.ts';
 import { Applier } from '../emitters/applier.ts';
 import { ClusterReporter } from '../emitters/cluster/cluster-reporter.ts';
 import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
+import { UserTemplates } from '../emitters/config/user-templates.ts';
 import { ConfigWriter } from '../emitters/config/writer.ts';
 import { type RoundTrip, roundTripChannel } from '../haproxy/cli-socket.ts';
 import { MasterCli } from '../haproxy/master-cli.ts';
@@ -47,6 +48,10 @@ export async function run(
   const manifestsDir = options.manifests ?? (options.demo ? DEMO_MANIFESTS : undefined);
   if (options.manifests && !(await isDirectory(options.manifests)))
     throw new UsageError(`--manifests ${options.manifests}: no such directory`);
+  if (options.templates && !(await isDirectory(options.templates)))
+    throw new UsageError(`--templates ${options.templates}: no such directory`);
+  const templates = options.templates ? new UserTemplates(options.templates) : undefined;
+  await templates?.read();
   const modelOptions = {
     configMap: options.configmap,
     ingressClass: options['ingress.class'],
@@ -114,6 +119,7 @@ export async function run(
     fallbackPem,
     metrics,
     log: log.child({ component: 'applier' }),
+    templates,
   });
   const loop = new ReconcileLoop(store, modelOptions, applier, metrics, log, {
     debounceMs: options['sync-debounce'],
@@ -126,6 +132,8 @@ export async function run(
     loop.markDirty(0);
   };
   haproxy?.on('restarted', resync);
+  templates?.on('change', () => loop.markDirty(0));
+  await templates?.watch();
   haproxy?.on('failed', onFatal);
   const masterWatch = haproxy ? undefined : new MasterWatch(new MasterCli(masterSocket));
   masterWatch?.on('replaced', (pid) => {
@@ -164,6 +172,7 @@ export async function run(
   return async () => {
     log.info('shutting down');
     await source.stop();
+    await templates?.close();
     masterWatch?.stop();
     await loop.stop();
     await cluster?.reporter.stop();

@@ -232,6 +232,12 @@ export const FLAGS = {
     schema: z.string().default(join(stateDir, 'config')),
     help: 'Where haproxy.cfg, maps and certificates are written.',
   },
+  templates: {
+    type: 'string',
+    arg: 'DIR',
+    schema: z.string().optional(),
+    help: 'User templates: each NAME.hbs in DIR replaces the built-in partial NAME (docs/templates.md). Watched; a template that fails to compile, to render or haproxy -c is reported and the last good ones stay in use.',
+  },
   'runtime-dir': {
     type: 'string',
     arg: 'DIR',

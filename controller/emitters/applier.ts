@@ -16,6 +16,12 @@ import type { Backend, DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
+import {
+  builtinChoice,
+  type TemplateChoice,
+  type UserTemplates,
+  withTemplates,
+} from './config/user-templates.ts';
 import { buildView, type Listen, type Paths, type SnippetOrigins } from './config/view.ts';
 import type { ConfigWriter, InstallResult } from './config/writer.ts';
 import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
@@ -39,6 +45,8 @@ export interface ApplierDeps {
   log: Logger;
   /** How long to wait before trying again to delete servers that still had connections. */
   sweepDelayMs?: number;
+  /** The user's partials (--templates); without them, the built-in templates. */
+  templates?: UserTemplates;
 }
 
 export type ApplyOutcome = 'unchanged' | 'runtime' | 'reload' | 'start';
@@ -65,6 +73,8 @@ interface Applied {
   structure: string;
   slots: SlotTable;
   maps: MapFiles;
+  /** The templates haproxy.cfg was rendered with. */
+  template: TemplateChoice;
 }
 
 export class Applier {
@@ -104,25 +114,23 @@ export class Applier {
     const { log } = this.#deps;
     const structure = structureOf(state);
     const applied = this.#applied;
+    const templates = this.#deps.templates?.choices()[0] ?? builtinChoice();
     let reason: string;
-    if (applied && applied.structure === structure) {
-      const outcome = await this.#applyAtRunTime(applied, state, structure).catch((error: unknown) => {
+    if (applied && applied.structure === structure && applied.template === templates) {
+      const outcome = await this.#applyAtRunTime(applied, state).catch((error: unknown) => {
         // The error names the command line only; certificate payloads are never logged.
         log.warn({ err: error }, 'Runtime API change failed; reloading instead');
         return undefined;
       });
       if (typeof outcome === 'string') return outcome;
       reason = outcome === undefined ? 'Runtime API change failed' : outcome.reload;
-    } else reason = describeChange(applied?.state, state);
+    } else if (applied && applied.structure === structure) reason = 'templates changed';
+    else reason = describeChange(applied?.state, state);
     return this.#reload(state, structure, reason);
   }
 
   /** The Runtime API path, or the reason it cannot take this change. */
-  async #applyAtRunTime(
-    applied: Applied,
-    state: DesiredState,
-    structure: string,
-  ): Promise<ApplyOutcome | { reload: string }> {
+  async #applyAtRunTime(applied: Applied, state: DesiredState): Promise<ApplyOutcome | { reload: string }> {
     const { metrics, log, paths, runtime } = this.#deps;
     const servers = planRuntime(applied.slots, state.backends, applied.backends);
     if (servers.kind === 'reload') return { reload: servers.reason };
@@ -130,7 +138,7 @@ export class Applier {
     const maps = planMaps(applied.state.routing, applied.maps, state.routing, paths.configDir);
     const commands = [...certificates.commands, ...servers.commands];
     if (commands.length === 0 && certificates.write.length === 0 && maps.replace.length === 0) {
-      this.#applied = { state, backends: byName(state), structure, slots: servers.slots, maps: maps.files };
+      this.#applied = { ...applied, state, backends: byName(state), slots: servers.slots, maps: maps.files };
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
     }
@@ -141,7 +149,7 @@ export class Applier {
     const mapped = await runtime.replaceMaps(maps.replace);
     await replaceFiles(paths.configDir, maps.write);
     await removeFiles(paths.configDir, certificates.remove);
-    this.#applied = { state, backends: byName(state), structure, slots: servers.slots, maps: maps.files };
+    this.#applied = { ...applied, state, backends: byName(state), slots: servers.slots, maps: maps.files };
     metrics.runtimeCommands.inc(commands.length + mapped.commands);
     const changed = [
       certificates.commands.length > 0 && 'certificates',
@@ -162,10 +170,15 @@ export class Applier {
     const slots: SlotTable = new Map(
       state.backends.map((b) => [b.name, planSlots(b, applied?.slots.get(b.name))]),
     );
-    const { files, snippetOrigins } = this.#render(state, slots);
-    const digest = digestOf(files);
-    if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
-    const result = await writer.install(files, snippetOrigins);
+    const {
+      result: { files, digest, result },
+      choice: template,
+    } = await withTemplates(this.#deps.templates, async (choice) => {
+      const { files, snippetOrigins } = this.#render(state, slots, choice);
+      const digest = digestOf(files);
+      if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
+      return { files, digest, result: await writer.install(files, snippetOrigins) };
+    });
     // Certificates written over the Runtime API path that this config no longer names.
     const installed = new Set(files.map((f) => f.path));
     await removeFiles(
@@ -192,7 +205,7 @@ export class Applier {
           'HAProxy gave no reason here; its own log (the HAProxy container in sidecar mode) has it';
         // The old worker serves on: put back the files it runs with, so that anything
         // reading them later (a restarted HAProxy, the next runtime change) agrees with it.
-        const previous = this.#render(applied.state, applied.slots);
+        const previous = this.#render(applied.state, applied.slots, applied.template);
         await writer.install(previous.files, previous.snippetOrigins);
         this.#refused = { digest, reason, output: error.output };
         metrics.reloadFailures.inc();
@@ -203,16 +216,30 @@ export class Applier {
     }
     this.#refused = undefined;
     this.#installProblems = installProblemsOf(result);
-    this.#applied = { state, backends: byName(state), structure, slots, maps: mapFilesOf(state.routing) };
+    this.#applied = {
+      state,
+      backends: byName(state),
+      structure,
+      slots,
+      maps: mapFilesOf(state.routing),
+      template,
+    };
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');
     return outcome;
   }
 
-  #render(state: DesiredState, slots: SlotTable): { files: RenderedFile[]; snippetOrigins: SnippetOrigins } {
+  #render(
+    state: DesiredState,
+    slots: SlotTable,
+    template: TemplateChoice,
+  ): { files: RenderedFile[]; snippetOrigins: SnippetOrigins } {
     const { listen, paths, fallbackPem } = this.#deps;
     const snippetOrigins: SnippetOrigins = new Map();
     const view = buildView(state, slots, listen, paths, snippetOrigins);
-    return { files: renderFiles(state, view, paths.configDir, fallbackPem), snippetOrigins };
+    return {
+      files: renderFiles(state, view, paths.configDir, fallbackPem, template.compiled),
+      snippetOrigins,
+    };
   }
 
   /**
@@ -220,7 +247,7 @@ export class Applier {
    * refused (dropped) and its warnings. They last until the next install.
    */
   problems(): readonly Problem[] {
-    return this.#installProblems;
+    return [...this.#installProblems, ...(this.#deps.templates?.problems() ?? [])];
   }
 
   /** Servers freed beyond a backend's headroom are deleted once they have drained. */
@@ -268,7 +295,7 @@ export class Applier {
   }
 }
 
-function installProblemsOf(result: InstallResult): Problem[] {
+export function installProblemsOf(result: InstallResult): Problem[] {
   const haproxyCfg = { file: 'haproxy.cfg' };
   return [
     ...result.droppedSnippets.map(
@@ -320,5 +347,6 @@ function reasonLabel(reason: string): string {
   if (reason.startsWith('backend ') && reason.includes('more servers')) return 'servers';
   if (reason === 'Runtime API change failed') return 'runtime_failure';
   if (reason === 'initial config') return 'initial';
+  if (reason === 'templates changed') return 'templates';
   return 'structure';
 }

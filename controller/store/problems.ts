@@ -31,6 +31,8 @@ export const PROBLEM_REASONS = {
   ConfigNotLoaded:
     'HAProxy refused to load a config that passed `haproxy -c`; the last good one keeps serving.',
   IngressIgnored: 'An Ingress that is not ours, and why.',
+  InvalidTemplate:
+    'A user template (--templates) that does not compile, fails to render, or makes `haproxy -c` fail; the last good templates stay in use.',
   Unused: 'Input that reads fine but that nothing will use, or that cannot work as written.',
 } as const;
 

@@ -13,7 +13,7 @@ export interface RenderedFile {
   mode: number;
 }
 
-const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url).pathname;
+export const TEMPLATE_DIR = new URL('../../../templates/', import.meta.url).pathname;
 
 /** A template names a value the view does not have: a misspelt name, caught at render time. */
 export class TemplateNameError extends Error {}
@@ -46,19 +46,41 @@ function withNulls(value: unknown): unknown {
   return value;
 }
 
-export function compileTemplates(dir: string) {
+/** The built-in partials (templates/partials/*.hbs) by name: what --templates can replace. */
+export function builtinPartials(dir = TEMPLATE_DIR): Map<string, string> {
+  const partials = join(dir, 'partials');
+  return new Map(
+    readdirSync(partials)
+      .filter((file) => file.endsWith('.hbs'))
+      .sort()
+      .map((file) => [basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8')]),
+  );
+}
+
+/** The template haproxy.cfg is rendered with, once compiled. */
+export type ConfigTemplate = ReturnType<typeof compileTemplates>;
+
+/**
+ * Compiles haproxy.cfg.hbs with the partials of `dir`; a partial of `overlay` (the
+ * user's --templates, by name) replaces the built-in one of the same name, and one
+ * of another name is there for the user's partials to include.
+ */
+export function compileTemplates(dir: string, overlay: ReadonlyMap<string, string> = new Map()) {
   const hb = Handlebars.create();
   guardBlockHelpers(hb);
-  const partials = join(dir, 'partials');
-  for (const file of readdirSync(partials)) {
-    if (file.endsWith('.hbs'))
-      hb.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
-  }
+  for (const [name, source] of builtinPartials(dir)) hb.registerPartial(name, overlay.get(name) ?? source);
+  for (const [name, source] of overlay) if (!(name in hb.partials)) hb.registerPartial(name, source);
   // noEscape: this is not HTML; safety comes from validated values and the guard below.
   return hb.compile(readFileSync(join(dir, 'haproxy.cfg.hbs'), 'utf8'), { noEscape: true, strict: true });
 }
 
-let template: ReturnType<typeof compileTemplates> | undefined;
+let template: ConfigTemplate | undefined;
+
+/** The built-in templates, compiled once. */
+export function builtinTemplate(): ConfigTemplate {
+  template ??= compileTemplates(TEMPLATE_DIR);
+  return template;
+}
 
 export class UnsafeValueError extends Error {
   readonly path: string;
@@ -103,10 +125,9 @@ export function mapFile(entries: readonly MapEntry[]): string {
   return entries.map(([k, v]) => `${k} ${v}\n`).join('');
 }
 
-export function renderConfig(view: ConfigView): string {
+export function renderConfig(view: ConfigView, compiled: ConfigTemplate = builtinTemplate()): string {
   assertSingleLine(view);
-  template ??= compileTemplates(TEMPLATE_DIR);
-  return template(withNulls(view));
+  return compiled(withNulls(view));
 }
 
 /** Renders a view with templates compiled from `dir` (tests, and user templates). */
@@ -124,10 +145,11 @@ export function renderFiles(
   view: ConfigView,
   dir: string,
   fallbackPem: string,
+  compiled: ConfigTemplate = builtinTemplate(),
 ): RenderedFile[] {
   const { routing, tls } = state;
   const files: RenderedFile[] = [
-    { path: 'haproxy.cfg', content: renderConfig(view), mode: 0o644 },
+    { path: 'haproxy.cfg', content: renderConfig(view, compiled), mode: 0o644 },
     { path: ROUTE_MAP, content: mapFile(routeMapEntries(routing)), mode: 0o644 },
   ];
   const certificates = [...tls.certificates];
