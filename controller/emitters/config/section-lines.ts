@@ -51,9 +51,6 @@ export function defaultsLines(state: DesiredState): string[] {
   lines.push(
     `option ${defaults.httpConnectionMode}`,
     'option redispatch',
-    // A worker stopping for a reload answers the requests of its idle keep-alive connections
-    // (with Connection: close) instead of closing them under a client about to send.
-    'option idle-close-on-response',
     'retries 3',
     `timeout http-request ${defaults.timeoutHttpRequest}`,
     `timeout http-keep-alive ${defaults.timeoutHttpKeepAlive}`,
