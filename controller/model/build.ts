@@ -6,6 +6,7 @@
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog, serviceRefOf } from './backends.ts';
+import { buildErrorfiles } from './errorfiles.ts';
 import {
   buildGatewayApi,
   DEFAULT_GATEWAY_CONTROLLER,
@@ -229,6 +230,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     tls,
     ...(gatewayApi.frontends.length > 0 && { listeners: gatewayApi.frontends }),
     ...(gatewayStatus.gatewayClasses.length > 0 && { gatewayStatus }),
+    ...(options.errorfilesConfigMap && {
+      errorfiles: buildErrorfiles(snapshot, options.errorfilesConfigMap, problems),
+    }),
     ...(options.tcpServicesConfigMap && {
       tcpServices: { services: tcp.services, logFormat: tcp.logFormat },
     }),

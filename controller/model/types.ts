@@ -4,6 +4,7 @@
  */
 import type { ObjectRef, Problem, ProblemRef } from '../store/problems.ts';
 import type { GatewayApiStatus } from './gateway/status-types.ts';
+import type { Errorfile } from './errorfiles.ts';
 import type { BackendPolicy } from './policy.ts';
 import type { RequestCondition } from './request-conditions.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
@@ -151,6 +152,8 @@ export interface DesiredState {
   gatewayStatus?: GatewayApiStatus;
   /** --configmap-tcp-services: a TCP frontend per entry (controller/model/tcp-services.ts). */
   tcpServices?: { services: TcpService[]; logFormat: string | undefined };
+  /** --configmap-errorfiles: HAProxy's error pages replaced by status code. */
+  errorfiles?: Errorfile[];
   problems: Problem[];
 }
 

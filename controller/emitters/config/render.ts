@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
+import { errorfileFiles } from './errorfiles.ts';
 import { type MapEntry, routeMapEntries } from './route-map.ts';
 import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP, ROUTE_MAP } from './view.ts';
 
@@ -166,6 +167,7 @@ export function renderFiles(
   for (const extra of tls.files)
     files.push({ path: `${CERT_DIR}/${extra.file}`, content: extra.pem, mode: 0o600 });
   files.push({ path: PASSTHROUGH_MAP, content: mapFile(routing.passthrough), mode: 0o644 });
+  files.push(...errorfileFiles(state));
   return files;
 }
 

@@ -9,6 +9,7 @@ import type { DesiredState, Snippet } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
+import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
 import { tcpServicesView } from './tcp-services-view.ts';
@@ -179,7 +180,7 @@ export function buildView(
   const captures = captureSlots(state.backends.map((b) => b.policy));
   return {
     global: { lines: globalLines(state, paths.statsSocket, file(CERT_DIR)) },
-    defaults: { lines: defaultsLines(state) },
+    defaults: { lines: [...defaultsLines(state), ...errorfileLines(state, paths.configDir)] },
     snippets: {
       global: snippet(state.snippets.global, ''),
       frontend: snippet(state.snippets.frontend, ''),
