@@ -135,7 +135,7 @@ export class Applier {
     const servers = planRuntime(applied.slots, state.backends, applied.backends);
     if (servers.kind === 'reload') return { reload: servers.reason };
     const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
-    const maps = planMaps(applied.state.routing, applied.maps, state.routing, paths.configDir);
+    const maps = planMaps(applied.state, applied.maps, state, paths.configDir);
     const commands = [...certificates.commands, ...servers.commands];
     if (commands.length === 0 && certificates.write.length === 0 && maps.replace.length === 0) {
       this.#applied = { ...applied, state, backends: byName(state), slots: servers.slots, maps: maps.files };
@@ -221,7 +221,7 @@ export class Applier {
       backends: byName(state),
       structure,
       slots,
-      maps: mapFilesOf(state.routing),
+      maps: mapFilesOf(state),
       template,
     };
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');

@@ -4,9 +4,22 @@
  * each backend, which certificates are served by SNI, and the routing (one
  * map, committed atomically). Which Secret is the default certificate stays
  * structure (the bind line names it), and so does whether ssl-passthrough is
- * on (it puts a TCP frontend in front of the HTTPS one).
+ * on (it puts a TCP frontend in front of the HTTPS one). Of the routing,
+ * which map each frontend looks up, the Gateway wildcard lookups and the
+ * conditions of rule groups are haproxy.cfg (route-map.ts); Gateway API
+ * status is no part of what HAProxy runs.
  */
 import type { Backend, DesiredState } from '../model/types.ts';
+import { planRoutes } from './config/route-map.ts';
+
+/** What haproxy.cfg holds of the routing: each frontend's map, wildcard lookups and rule conditions. */
+function routingStructure(state: DesiredState) {
+  const plan = planRoutes(
+    state.routing,
+    (state.listeners ?? []).map((l) => l.port),
+  );
+  return plan.frontends.map(({ port, map, suffixDepths, groups }) => ({ port, map, suffixDepths, groups }));
+}
 
 /** The model hands back unchanged backends as the same objects: each is serialised once. */
 const backendStructures = new WeakMap<Backend, string>();
@@ -22,10 +35,11 @@ function backendStructure(backend: Backend): string {
 }
 
 export function structureOf(state: DesiredState): string {
-  const { problems: _problems, backends, tls, routing, ...rest } = state;
+  const { problems: _problems, gatewayStatus: _status, backends, tls, routing, ...rest } = state;
   const { certificates: _certificates, defaultCertificate, ...tlsRest } = tls;
   const head = JSON.stringify({
     ...rest,
+    routing: routingStructure(state),
     passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
   });
@@ -41,6 +55,8 @@ export function describeChange(before: DesiredState | undefined, after: DesiredS
     reasons.push('global settings');
   if (before.routing.passthrough.length > 0 !== after.routing.passthrough.length > 0)
     reasons.push('ssl-passthrough switched');
+  if (!same(before.listeners, after.listeners)) reasons.push('Gateway listener ports');
+  if (!same(routingStructure(before), routingStructure(after))) reasons.push('routing rules');
   const { certificates: _b, defaultCertificate: beforeDefault, ...beforeTls } = before.tls;
   const { certificates: _a, defaultCertificate: afterDefault, ...afterTls } = after.tls;
   if (beforeDefault?.file !== afterDefault?.file) reasons.push('default certificate');

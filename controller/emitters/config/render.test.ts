@@ -93,10 +93,11 @@ describe('renderConfig', () => {
   const s = state();
   const config = renderConfig(buildView(s, slotsFor(s), LISTEN, PATHS));
 
-  it('renders one backend section per backend, plus the built-in 404', () => {
+  it('renders one backend section per backend, plus the built-in 404 and 500', () => {
     const backends = config.split('\n').filter((l) => l.startsWith('backend '));
     assert.deepEqual(backends, [
       'backend default_backend_404',
+      'backend gateway_backend_500',
       'backend default_api_8080',
       'backend default_web_80',
     ]);

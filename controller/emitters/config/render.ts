@@ -4,8 +4,8 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
 import { errorfileFiles } from './errorfiles.ts';
-import { type MapEntry, routeMapEntries } from './route-map.ts';
-import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP, ROUTE_MAP } from './view.ts';
+import { type MapEntry, routingMaps } from './route-map.ts';
+import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP } from './view.ts';
 
 export interface RenderedFile {
   /** Path relative to the config directory. */
@@ -151,7 +151,11 @@ export function renderFiles(
   const { routing, tls } = state;
   const files: RenderedFile[] = [
     { path: 'haproxy.cfg', content: renderConfig(view, compiled), mode: 0o644 },
-    { path: ROUTE_MAP, content: mapFile(routeMapEntries(routing)), mode: 0o644 },
+    ...routingMaps(routing, state.listeners).map(([path, entries]) => ({
+      path,
+      content: mapFile(entries),
+      mode: 0o644,
+    })),
   ];
   const certificates = [...tls.certificates];
   if (tls.defaultCertificate && !certificates.some((c) => c.file === tls.defaultCertificate?.file)) {

@@ -1,8 +1,10 @@
 /**
- * The model's routing as one map file, looked up with `map_beg` (longest key
- * that starts the input) on `<vhost><path>?` (templates/partials/routing.hbs).
- * One file means one versioned commit over the Runtime API: a request sees
- * the old routing or the new one, never half of each.
+ * The model's routing as map files and a few rules: each frontend (declared
+ * port 80, 443, and Gateway listener ports) looks its routes up in one map
+ * with `map_beg` (longest key that starts the input) on `<vhost><path>?`.
+ * One file per frontend means one versioned commit over the Runtime API: a
+ * request sees the old routing or the new one, never half of each. The HTTP
+ * and HTTPS frontends share one map while their routes are the same.
  *
  * `?` never occurs in a request path (it starts the query string), so it
  * ends the input and marks keys that must match in full:
@@ -14,48 +16,329 @@
  * Longest match gives "longest path wins"; a full-path key is always longer
  * than any prefix key that could also match, so full matches come first.
  * For keys claimed twice, the model's order decides: Exact before Prefix,
- * routes before fallbacks.
+ * routes before fallbacks. A Gateway API wildcard `**.suffix` is keyed
+ * `~.suffix` and found by the suffix lookups (most labels first).
+ *
+ * Routes with request conditions (Gateway API matches), and every key of a
+ * vhost with RegularExpression routes, make a rule group: the key's value
+ * names the group (`@<hash>`), and `http-request` rules after the lookup try
+ * its routes in precedence order (Exact, then regular expressions, then
+ * Prefix; the most specific first), ending at what the request gets when no
+ * condition holds: the first route without conditions, else the group or
+ * route of the next shorter key of the vhost (groups run longest key first,
+ * so that one runs next). Where each route and the fallback send requests
+ * is in the map too (`@<hash>.<n>`, `@<hash>`): the rules hold only the
+ * conditions. Plain keys keep the one-lookup path; only a change of the
+ * conditions changes haproxy.cfg (a reload), the rest goes over the Runtime API.
+ *
+ * Weighted splits (`~<id>`) are settled last: `rand(1000000)` picks a point
+ * in the split's range of the splits map (`map_int`, integer ranges), which
+ * changes over the Runtime API like the routes.
  */
-import type { Route, Routing } from '../../model/types.ts';
+import { createHash } from 'node:crypto';
+import type { RequestCondition } from '../../model/request-conditions.ts';
+import { BUILTIN_ERROR_BACKEND, type Route, type Routing, type Vhost } from '../../model/types.ts';
+import { conditionAcl, pathRegexAcl } from './route-acls.ts';
 
 export type MapEntry = readonly [key: string, value: string];
 
-/** Map keys of one route, in the order above. */
-function keysOf(route: Route): string[] {
-  if (route.match === 'Exact') return [`${route.vhost}${route.path}?`];
-  if (route.path === '/') return [`${route.vhost}/`];
-  return [`${route.vhost}${route.path}?`, `${route.vhost}${route.path}/`];
+/** One frontend's routing: the map it looks routes up in, and what follows the lookup. */
+export interface FrontendRouting {
+  /** Declared port. */
+  port: number;
+  /** Map file, relative to the config directory. */
+  map: string;
+  entries: MapEntry[];
+  /** Label counts of the Gateway wildcard suffixes to look up, most first. */
+  suffixDepths: number[];
+  /** Rule groups, in the order they run (longest key first). */
+  groups: RuleGroup[];
 }
 
-export function routeMapEntries(routing: Routing): MapEntry[] {
-  const entries = new Map<string, string>();
-  const claim = (key: string, backend: string) => {
-    if (!entries.has(key)) entries.set(key, backend);
-  };
-  // Exact routes claim shared keys before Prefix routes of the same path.
-  for (const route of routing.routes)
-    if (route.match === 'Exact') claim(keysOf(route)[0] as string, route.backend);
-  for (const route of routing.routes) {
-    if (route.match === 'Prefix') for (const key of keysOf(route)) claim(key, route.backend);
+/**
+ * The routes of a key that has conditions, in the order a request tries
+ * them. Where they send requests is in the map: `<name>.<n>` for the n-th
+ * (from 1), `<name>` for the fallback.
+ */
+export interface RuleGroup {
+  /** `@<hash>`: the key's value in the map. */
+  name: string;
+  candidates: { conditions: readonly RequestCondition[]; pathRegex?: string }[];
+}
+
+export interface RoutePlan {
+  /** Declared port 80 (the HTTP frontend), 443 (HTTPS), then listener ports ascending. */
+  frontends: FrontendRouting[];
+  /** Weighted splits: `<from>:<to>` (integer range) → backend. */
+  splits: MapEntry[];
+}
+
+/** Map of the HTTP frontend (and of every frontend whose routes are the same). */
+export const ROUTE_MAP = 'maps/routes.map';
+export const SPLITS_MAP = 'maps/splits.map';
+/** A split's points: `rand(SPLIT_POINTS)` picks one. */
+export const SPLIT_POINTS = 1_000_000;
+const MAIN_PORTS = [80, 443] as const;
+
+/** The map file of a frontend that needs its own. */
+export const routeMapOf = (port: number): string => (port === 80 ? ROUTE_MAP : `maps/routes-${port}.map`);
+
+const portsOf = (ports: readonly number[] | undefined): readonly number[] => ports ?? MAIN_PORTS;
+
+/** The key prefix of a vhost: Gateway wildcards `**.suffix` are keyed `~.suffix`. */
+export const vhostKey = (vhost: string): string => (vhost.startsWith('**.') ? `~${vhost.slice(2)}` : vhost);
+
+/** Map keys of one route, in the order above (none for regular expressions: they are rules). */
+function keysOf(route: Route): string[] {
+  const vhost = vhostKey(route.vhost);
+  if (route.match === 'RegularExpression') return [];
+  if (route.match === 'Exact') return [`${vhost}${route.path}?`];
+  if (route.path === '/') return [`${vhost}/`];
+  return [`${vhost}${route.path}?`, `${vhost}${route.path}/`];
+}
+
+/** A candidate of a key: where it sends requests and what must hold (nothing: always). */
+interface Candidate {
+  backend: string;
+  conditions: readonly RequestCondition[];
+  pathRegex?: string;
+}
+
+const isPlain = (c: Candidate): boolean => c.conditions.length === 0 && c.pathRegex === undefined;
+
+const plans = new WeakMap<Routing, Map<string, RoutePlan>>();
+
+/**
+ * The routing of every frontend: declared ports 80 and 443, and `listenerPorts`
+ * (Gateway listeners on other ports). The same routing object gives the same plan.
+ */
+export function planRoutes(routing: Routing, listenerPorts: readonly number[] = []): RoutePlan {
+  const ports = [
+    ...MAIN_PORTS,
+    ...[...listenerPorts].filter((p) => p !== 80 && p !== 443).sort((a, b) => a - b),
+  ];
+  const cacheKey = ports.join(',');
+  let byPorts = plans.get(routing);
+  const known = byPorts?.get(cacheKey);
+  if (known) return known;
+  const frontends = ports.map((port) => frontendRouting(routing, port));
+  const [http, https] = frontends as [FrontendRouting, FrontendRouting];
+  if (sameRouting(http, https)) https.map = ROUTE_MAP;
+  const plan = { frontends, splits: splitEntries(routing) };
+  if (!byPorts) {
+    byPorts = new Map();
+    plans.set(routing, byPorts);
   }
-  for (const vhost of routing.vhosts) claim(`${vhost.name}/`, vhost.fallback ?? routing.defaultBackend);
+  byPorts.set(cacheKey, plan);
+  return plan;
+}
+
+const sameRouting = (a: FrontendRouting, b: FrontendRouting): boolean =>
+  a.entries.length === b.entries.length &&
+  a.entries.every(([key, value], i) => b.entries[i]?.[0] === key && b.entries[i]?.[1] === value) &&
+  JSON.stringify(a.groups) === JSON.stringify(b.groups) &&
+  a.suffixDepths.join() === b.suffixDepths.join();
+
+/**
+ * Every map file the routing needs, with its entries: one per distinct
+ * frontend map, and the splits. `listeners` are the Gateway listener frontends.
+ */
+export function routingMaps(
+  routing: Routing,
+  listeners: readonly { port: number }[] = [],
+): [path: string, entries: readonly MapEntry[]][] {
+  const plan = planRoutes(
+    routing,
+    listeners.map((l) => l.port),
+  );
+  const byPath = new Map<string, readonly MapEntry[]>();
+  for (const frontend of plan.frontends)
+    if (!byPath.has(frontend.map)) byPath.set(frontend.map, frontend.entries);
+  byPath.set(SPLITS_MAP, plan.splits);
+  return [...byPath];
+}
+
+/** Entries of the HTTP frontend's map (ROUTE_MAP). */
+export function routeMapEntries(routing: Routing): MapEntry[] {
+  return planRoutes(routing).frontends[0]?.entries ?? [];
+}
+
+function frontendRouting(routing: Routing, port: number): FrontendRouting {
+  const on = <T extends { ports?: readonly number[] | undefined }>(x: T) => portsOf(x.ports).includes(port);
+  const routes = routing.routes.filter(on);
+  const vhosts = routing.vhosts.filter(on);
+
+  // Candidates per key, in the order a request must try them.
+  const exact = new Map<string, Candidate[]>();
+  const prefix = new Map<string, Candidate[]>();
+  const regex = new Map<string, Candidate[]>();
+  const push = (map: Map<string, Candidate[]>, key: string, c: Candidate) => {
+    const list = map.get(key);
+    if (list) list.push(c);
+    else map.set(key, [c]);
+  };
+  for (const route of routes) {
+    const c: Candidate = { backend: route.backend, conditions: route.conditions ?? [] };
+    if (route.match === 'RegularExpression') {
+      push(regex, vhostKey(route.vhost), { ...c, pathRegex: route.path });
+      continue;
+    }
+    for (const key of keysOf(route)) push(route.match === 'Exact' ? exact : prefix, key, c);
+  }
+  const fallbacks = new Map<string, string>();
+  const claimFallback = (vhost: Vhost) => {
+    const key = `${vhostKey(vhost.name)}/`;
+    if (!fallbacks.has(key)) fallbacks.set(key, vhost.fallback ?? routing.defaultBackend);
+  };
+  vhosts.forEach(claimFallback);
   // Hosts no vhost covers end at the rules without host, or at the default backend.
-  claim('*/', routing.defaultBackend);
-  return [...entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (!fallbacks.has('*/')) fallbacks.set('*/', routing.defaultBackend);
+  for (const vhost of regex.keys())
+    if (!fallbacks.has(`${vhost}/`)) fallbacks.set(`${vhost}/`, routing.defaultBackend);
+
+  const keys = [...new Set([...exact.keys(), ...prefix.keys(), ...fallbacks.keys()])];
+  const vhostOfKey = (key: string) => key.slice(0, key.indexOf('/'));
+  const candidatesOf = (key: string): Candidate[] => [
+    ...(exact.get(key) ?? []),
+    ...(regex.get(vhostOfKey(key)) ?? []),
+    ...(prefix.get(key) ?? []),
+    ...(fallbacks.has(key) ? [{ backend: fallbacks.get(key) as string, conditions: [] }] : []),
+  ];
+  const keySet = new Set(keys);
+  /** The longest other key of the same vhost that starts this key. */
+  const parentOf = (key: string): string | undefined => {
+    for (let i = key.length - 2; i >= 0; i--)
+      if (key[i] === '/' && keySet.has(key.slice(0, i + 1))) return key.slice(0, i + 1);
+    return undefined;
+  };
+
+  // Values shortest key first, so that a group's fallback is settled before it.
+  const values = new Map<string, string>();
+  const groups: (RuleGroup & { key: string })[] = [];
+  const targets: MapEntry[] = [];
+  for (const key of [...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) {
+    const candidates = candidatesOf(key);
+    const firstPlain = candidates.findIndex(isPlain);
+    const conditional = firstPlain < 0 ? candidates : candidates.slice(0, firstPlain);
+    const parent = parentOf(key);
+    const fallback =
+      firstPlain >= 0
+        ? (candidates[firstPlain] as Candidate).backend
+        : ((parent && values.get(parent)) ?? routing.defaultBackend);
+    if (conditional.length === 0) {
+      values.set(key, fallback);
+      continue;
+    }
+    const name = `@${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+    values.set(key, name);
+    for (const [i, c] of conditional.entries()) targets.push([`${name}.${i + 1}`, c.backend]);
+    targets.push([name, fallback]);
+    groups.push({
+      key,
+      name,
+      candidates: conditional.map(({ conditions, pathRegex }) => ({
+        conditions,
+        ...(pathRegex !== undefined && { pathRegex }),
+      })),
+    });
+  }
+  const entries: MapEntry[] = [...values, ...targets].sort((a, b) =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
+  );
+  const suffixDepths = [
+    ...new Set(keys.filter((k) => k.startsWith('~.')).map((k) => vhostOfKey(k).split('.').length - 1)),
+  ].sort((a, b) => b - a);
+  return {
+    port,
+    map: routeMapOf(port),
+    entries,
+    suffixDepths,
+    groups: groups
+      .sort((a, b) => b.key.length - a.key.length || (a.key < b.key ? -1 : 1))
+      .map(({ key: _key, ...group }) => group),
+  };
+}
+
+/** Each split's backends get consecutive ranges of its points, in proportion to their weights. */
+function splitEntries(routing: Routing): MapEntry[] {
+  const entries: MapEntry[] = [];
+  for (const split of routing.splits ?? []) {
+    const total = split.shares.reduce((sum, s) => sum + s.weight, 0);
+    if (total <= 0) continue;
+    const base = split.id * SPLIT_POINTS;
+    let cumulative = 0;
+    let from = 0;
+    for (const share of split.shares) {
+      cumulative += share.weight;
+      const to = Math.round((cumulative / total) * SPLIT_POINTS);
+      if (to > from) entries.push([`${base + from}:${base + to - 1}`, share.backend]);
+      from = to;
+    }
+  }
+  return entries;
+}
+
+/** The lines of a frontend that route requests, after its own (lines without indentation). */
+export function routingLines(frontend: FrontendRouting, mapPath: string, splitsPath: string): string[] {
+  const map = `map_beg(${mapPath})`;
+  const unless = 'unless { var(txn.backend) -m found }';
+  const host = 'req.hdr(host),field(1,:),lower';
+  return [
+    `http-request set-var(txn.backend) base,concat(?),${map}`,
+    `http-request set-var(txn.path) path ${unless}`,
+    `http-request set-var(txn.backend) ${host},concat(,txn.path,?),${map} ${unless}`,
+    `http-request set-var(txn.backend) ${host},regsub(^[^.]*,*),concat(,txn.path,?),${map} ${unless}`,
+    ...frontend.suffixDepths.map(
+      (depth) =>
+        `http-request set-var(txn.backend) ${host},field(-1,.,${depth + 1}),regsub(^[^.]*,~),concat(,txn.path,?),${map} ${unless}`,
+    ),
+    `http-request set-var(txn.backend) str(*),concat(,txn.path,?),${map} ${unless}`,
+    ...frontend.groups.flatMap((group) => groupLines(group, map)),
+    `http-request set-var(txn.split) rand(${SPLIT_POINTS}) if { var(txn.backend) -m beg ~ }`,
+    `http-request set-var(txn.backend) var(txn.backend),field(2,~),mul(${SPLIT_POINTS}),add(txn.split),map_int(${splitsPath},${BUILTIN_ERROR_BACKEND}) if { var(txn.backend) -m beg ~ }`,
+  ];
+}
+
+/**
+ * A rule group as `http-request` lines: the first candidate whose conditions
+ * hold takes its target from the map, else the group's fallback does.
+ */
+function groupLines(group: RuleGroup, map: string): string[] {
+  const when = `if { var(txn.backend) -m str ${group.name} }`;
+  return [
+    ...group.candidates.map((c, i) => {
+      const acls = [
+        ...(c.pathRegex === undefined ? [] : [pathRegexAcl(c.pathRegex)]),
+        ...c.conditions.map(conditionAcl),
+      ];
+      return `http-request set-var(txn.backend) str(${group.name}.${i + 1}),${map} ${when} ${acls.join(' ')}`;
+    }),
+    `http-request set-var(txn.backend) str(${group.name}),${map} ${when}`,
+  ];
 }
 
 /**
  * The lookup HAProxy does with these entries (for tests and tools): the
  * canonical host (without `:port`, lowercased), then `*.` + the host without
- * its first label, then `*`; the first lookup that finds a key decides.
+ * its first label, then the Gateway wildcard suffixes (most labels first),
+ * then `*`; the first lookup that finds a key decides. Rule groups and
+ * splits are left to the caller (see route-simulation.ts).
  */
 export function lookupRoute(
   entries: readonly MapEntry[],
   hostHeader: string,
   path: string,
+  suffixDepths: readonly number[] = [],
 ): string | undefined {
   const host = (hostHeader.split(':')[0] ?? '').toLowerCase();
-  for (const vhost of [host, host.replace(/^[^.]*/, '*'), '*']) {
+  const labels = host.split('.');
+  const suffixes = suffixDepths.map((depth) =>
+    labels
+      .slice(-(depth + 1))
+      .join('.')
+      .replace(/^[^.]*/, '~'),
+  );
+  for (const vhost of [host, host.replace(/^[^.]*/, '*'), ...suffixes, '*']) {
     const input = `${vhost}${path}?`;
     let best: MapEntry | undefined;
     for (const entry of entries) {

@@ -6,11 +6,12 @@
 import { dirname } from 'node:path';
 import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
 import type { DesiredState, Snippet } from '../../model/types.ts';
-import { BUILTIN_DEFAULT_BACKEND } from '../../model/types.ts';
+import { BUILTIN_DEFAULT_BACKEND, BUILTIN_ERROR_BACKEND } from '../../model/types.ts';
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
+import { planRoutes, routingLines, SPLITS_MAP } from './route-map.ts';
 import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
 import { tcpServicesView } from './tcp-services-view.ts';
 
@@ -28,8 +29,8 @@ export interface Paths {
   statsSocket: string;
 }
 
-/** Every route, looked up by host and path (route-map.ts). */
-export const ROUTE_MAP = 'maps/routes.map';
+/** Routes of the HTTP frontend, looked up by host and path (route-map.ts). */
+export { ROUTE_MAP } from './route-map.ts';
 
 export const CERT_DIR = 'certs';
 export const CRT_LIST = 'certs/crt-list.txt';
@@ -81,6 +82,8 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   // socket now, so switching passthrough on or off never drops a connection.
   const offloadBind = `unix@${offloadSocket} mode 600 accept-proxy name ${HTTPS_OFFLOAD} ${terminate}`;
   return {
+    /** Bind options that terminate TLS (Gateway listeners on other ports take them too). */
+    terminate,
     https: tcp
       ? [offloadBind]
       : [...binds(listen, listen.httpsPort).map((b) => `${b} ${terminate}`), offloadBind],
@@ -178,6 +181,7 @@ export function buildView(
   const file = (relative: string) => `${paths.configDir}/${relative}`;
   const snippet = snippetNumbering(snippetOrigins);
   const captures = captureSlots(state.backends.map((b) => b.policy));
+  const tls = tlsView(state, listen, paths);
   return {
     global: { lines: globalLines(state, paths.statsSocket, file(CERT_DIR)) },
     defaults: { lines: [...defaultsLines(state), ...errorfileLines(state, paths.configDir)] },
@@ -192,8 +196,8 @@ export function buildView(
       stats: binds(listen, listen.statsPort),
       healthz: binds(listen, listen.healthzPort),
     },
-    maps: { routes: file(ROUTE_MAP) },
-    tls: tlsView(state, listen, paths),
+    ...routingView(state, listen, paths, tls),
+    tls,
     builtinDefaultBackend: BUILTIN_DEFAULT_BACKEND,
     tcpServices: tcpServicesView(state, listen, paths),
     userlists: userlists(state.backends.map((b) => b.policy)),
@@ -217,3 +221,34 @@ export function buildView(
 }
 
 export type ConfigView = ReturnType<typeof buildView>;
+
+/**
+ * Each frontend's routing lines (route-map.ts), and the frontends Gateway
+ * listeners need on other ports than 80 and 443: bound on the declared port,
+ * with TLS where the listener is HTTPS; a redirect that keeps the request's
+ * scheme gives Location their port (`txn.port_suffix`).
+ */
+function routingView(state: DesiredState, listen: Listen, paths: Paths, tls: ReturnType<typeof tlsView>) {
+  const file = (relative: string) => `${paths.configDir}/${relative}`;
+  const listeners = state.listeners ?? [];
+  const plan = planRoutes(
+    state.routing,
+    listeners.map((l) => l.port),
+  );
+  const linesOf = (port: number) => {
+    const frontend = plan.frontends.find((f) => f.port === port);
+    if (!frontend) throw new Error(`no routing for declared port ${port}`);
+    return { lines: routingLines(frontend, file(frontend.map), file(SPLITS_MAP)) };
+  };
+  return {
+    builtinErrorBackend: BUILTIN_ERROR_BACKEND,
+    routing: { http: linesOf(80), https: linesOf(443) },
+    listeners: listeners.map((l) => ({
+      name: `listener_${l.port}`,
+      binds: binds(listen, l.port).map((b) => (l.tls ? `${b} ${tls.terminate}` : b)),
+      proto: l.tls ? 'https' : 'http',
+      portSuffix: `:${l.port}`,
+      routing: linesOf(l.port),
+    })),
+  };
+}

@@ -1,28 +1,29 @@
 /**
- * Routing changes as whole-map replacements over the Runtime API: the route
- * map and the SNI passthrough map, each committed as one new version (see
- * RuntimeApi.replaceMaps), and the same content written to the files that
- * haproxy.cfg loads, so a later reload starts from what HAProxy holds.
+ * Routing changes as whole-map replacements over the Runtime API: each
+ * frontend's route map, the weighted splits and the SNI passthrough map,
+ * each committed as one new version (see RuntimeApi.replaceMaps), and the
+ * same content written to the files that haproxy.cfg loads, so a later
+ * reload starts from what HAProxy holds. Which map files exist is structure
+ * (haproxy.cfg names them): both states of a plan have the same files.
  * Pure: returns the replacements and the files.
  */
 import type { MapReplacement } from '../../haproxy/runtime-api.ts';
-import type { Routing } from '../../model/types.ts';
+import type { DesiredState } from '../../model/types.ts';
 import { mapFile, type RenderedFile } from '../config/render.ts';
-import { type MapEntry, routeMapEntries } from '../config/route-map.ts';
-import { PASSTHROUGH_MAP, ROUTE_MAP } from '../config/view.ts';
+import { type MapEntry, routingMaps } from '../config/route-map.ts';
+import { PASSTHROUGH_MAP } from '../config/view.ts';
 
 /** Content of each map file, by path relative to the config directory. */
 export type MapFiles = ReadonlyMap<string, string>;
 
-function entriesOf(routing: Routing): [string, readonly MapEntry[]][] {
-  return [
-    [ROUTE_MAP, routeMapEntries(routing)],
-    [PASSTHROUGH_MAP, routing.passthrough],
-  ];
+type RoutingState = Pick<DesiredState, 'routing' | 'listeners'>;
+
+function entriesOf(state: RoutingState): [string, readonly MapEntry[]][] {
+  return [...routingMaps(state.routing, state.listeners), [PASSTHROUGH_MAP, state.routing.passthrough]];
 }
 
-export function mapFilesOf(routing: Routing): MapFiles {
-  return new Map(entriesOf(routing).map(([path, entries]) => [path, mapFile(entries)]));
+export function mapFilesOf(state: RoutingState): MapFiles {
+  return new Map(entriesOf(state).map(([path, entries]) => [path, mapFile(entries)]));
 }
 
 export interface MapPlan {
@@ -32,9 +33,9 @@ export interface MapPlan {
 }
 
 /** `dir` is the config directory, as haproxy.cfg names it. */
-export function planMaps(before: Routing, applied: MapFiles, after: Routing, dir: string): MapPlan {
+export function planMaps(before: RoutingState, applied: MapFiles, after: RoutingState, dir: string): MapPlan {
   // The model hands back the same routing object when nothing in it changed.
-  if (before === after) return { replace: [], write: [], files: applied };
+  if (before.routing === after.routing) return { replace: [], write: [], files: applied };
   const plan: MapPlan = { replace: [], write: [], files: new Map() };
   const files = new Map<string, string>();
   for (const [path, entries] of entriesOf(after)) {

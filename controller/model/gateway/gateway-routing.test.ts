@@ -1,0 +1,302 @@
+/**
+ * Gateway API routes through the whole model and the route plan, requests
+ * routed as HAProxy routes them (route-simulation.ts): the scenarios of the
+ * upstream Core HTTPRoute conformance tests whose outcome a request observes.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { planRoutes } from '../../emitters/config/route-map.ts';
+import { type SimulatedRequest, simulateRoute } from '../../emitters/config/route-simulation.ts';
+import { modelOf } from '../model-fixtures.ts';
+import { BUILTIN_DEFAULT_BACKEND, BUILTIN_ERROR_BACKEND, type DesiredState } from '../types.ts';
+import { gateway, gatewayClass, httpRoute, ref, service } from './gateway-fixtures.ts';
+
+type Obj = Record<string, unknown>;
+const BASE: Obj[] = [
+  gatewayClass(),
+  gateway('gw', [{ name: 'http', port: 80 }]),
+  service('v1'),
+  service('v2'),
+  service('v3'),
+];
+
+/** What a request gets: the Service whose backend answers, or 404 / 500. */
+function answer(
+  state: DesiredState,
+  request: Partial<SimulatedRequest> & { path: string },
+  port = 80,
+): string | number {
+  const backend = simulateRoute(
+    planRoutes(
+      state.routing,
+      (state.listeners ?? []).map((l) => l.port),
+    ),
+    port,
+    {
+      host: 'example.com',
+      ...request,
+    },
+  );
+  if (backend === BUILTIN_DEFAULT_BACKEND) return 404;
+  if (backend === BUILTIN_ERROR_BACKEND) return 500;
+  const found = state.backends.find((b) => b.name === backend);
+  assert.ok(found, `backend ${backend} exists`);
+  return found.service.name;
+}
+
+const rule = (matches: Obj[], backend: string): Obj => ({ matches, backendRefs: [ref(backend)] });
+const prefix = (value: string, extra: Obj = {}) => ({ path: { type: 'PathPrefix', value }, ...extra });
+const exact = (value: string) => ({ path: { type: 'Exact', value } });
+const headers = (...pairs: [string, string][]) => ({
+  headers: pairs.map(([name, value]) => ({ name, value })),
+});
+
+function table(
+  state: DesiredState,
+  rows: [Partial<SimulatedRequest> & { path: string }, string | number][],
+): void {
+  for (const [request, expected] of rows)
+    assert.equal(answer(state, request), expected, `${JSON.stringify(request)} → ${expected}`);
+}
+
+describe('Gateway API routing (conformance scenarios)', () => {
+  it('HTTPRouteMatching: path and header matches of one route', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('matching', {
+        rules: [
+          rule([prefix('/'), headers(['version', 'one'])], 'v1'),
+          rule([prefix('/v2'), headers(['version', 'two'])], 'v2'),
+        ],
+      }),
+    ]);
+    table(state, [
+      [{ path: '/' }, 'v1'],
+      [{ path: '/example' }, 'v1'],
+      [{ path: '/', headers: { Version: 'one' } }, 'v1'],
+      [{ path: '/v2' }, 'v2'],
+      [{ path: '/v2/example' }, 'v2'],
+      [{ path: '/', headers: { Version: 'two' } }, 'v2'],
+      [{ path: '/v2/' }, 'v2'],
+      [{ path: '/v2example' }, 'v1'],
+      [{ path: '/foo/v2/example' }, 'v1'],
+    ]);
+  });
+
+  it('HTTPRouteMatchingAcrossRoutes: precedence across routes on a host', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('part1', {
+        hostnames: ['example.com', 'example.net'],
+        rules: [rule([prefix('/'), headers(['version', 'one'])], 'v1')],
+      }),
+      httpRoute('part2', {
+        hostnames: ['example.com'],
+        rules: [rule([prefix('/v2'), headers(['version', 'two'])], 'v2')],
+      }),
+    ]);
+    table(state, [
+      [{ host: 'example.com', path: '/' }, 'v1'],
+      [{ host: 'example.com', path: '/example' }, 'v1'],
+      [{ host: 'example.net', path: '/example' }, 'v1'],
+      [{ host: 'example.com', path: '/example', headers: { Version: 'one' } }, 'v1'],
+      [{ host: 'example.com', path: '/v2' }, 'v2'],
+      [{ host: 'example.net', path: '/v2' }, 'v1'],
+      [{ host: 'example.com', path: '/v2/example' }, 'v2'],
+      [{ host: 'example.com', path: '/', headers: { Version: 'two' } }, 'v2'],
+    ]);
+  });
+
+  it('HTTPRoutePathMatchOrder: Exact before the longest prefix', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('order', {
+        rules: [
+          rule([exact('/match')], 'v1'),
+          rule([exact('/match/exact')], 'v2'),
+          rule([exact('/match/exact/one')], 'v3'),
+          rule([prefix('/match/')], 'v3'),
+          rule([prefix('/match/prefix/')], 'v1'),
+          rule([prefix('/match/prefix/one')], 'v2'),
+        ],
+      }),
+    ]);
+    table(state, [
+      [{ path: '/match/exact/one' }, 'v3'],
+      [{ path: '/match/exact' }, 'v2'],
+      [{ path: '/match' }, 'v1'],
+      [{ path: '/match/prefix/one/any' }, 'v2'],
+      [{ path: '/match/prefix/any' }, 'v1'],
+      [{ path: '/match/any' }, 'v3'],
+    ]);
+  });
+
+  it('HTTPRouteHeaderMatching: more header matches win; no match is 404', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('header-matching', {
+        rules: [
+          rule([headers(['version', 'one'])], 'v1'),
+          rule([headers(['version', 'two'])], 'v2'),
+          rule([headers(['version', 'two'], ['color', 'orange'])], 'v1'),
+          rule([headers(['color', 'blue']), headers(['color', 'green'])], 'v1'),
+          rule([headers(['color', 'red']), headers(['color', 'yellow'])], 'v2'),
+        ],
+      }),
+    ]);
+    table(state, [
+      [{ path: '/', headers: { Version: 'one' } }, 'v1'],
+      [{ path: '/', headers: { Version: 'two' } }, 'v2'],
+      [{ path: '/', headers: { Version: 'two', Color: 'orange' } }, 'v1'],
+      [{ path: '/', headers: { Version: 'two', Color: 'blue' } }, 'v2'],
+      [{ path: '/', headers: { Color: 'orange' } }, 404],
+      [{ path: '/', headers: { 'Some-Other-Header': 'one' } }, 404],
+      [{ path: '/', headers: { Color: 'blue' } }, 'v1'],
+      [{ path: '/', headers: { Color: 'green' } }, 'v1'],
+      [{ path: '/', headers: { Color: 'red' } }, 'v2'],
+      [{ path: '/', headers: { Color: 'yellow' } }, 'v2'],
+      [{ path: '/', headers: { Color: 'purple' } }, 404],
+    ]);
+  });
+
+  it('HTTPRouteExactPathMatching', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('exact', { rules: [rule([exact('/one')], 'v1'), rule([exact('/two')], 'v2')] }),
+    ]);
+    table(state, [
+      [{ path: '/one' }, 'v1'],
+      [{ path: '/two' }, 'v2'],
+      [{ path: '/' }, 404],
+      [{ path: '/one/example' }, 404],
+      [{ path: '/two/' }, 404],
+      [{ path: '/Two' }, 404],
+    ]);
+  });
+
+  it('HTTPRouteHostnameIntersection: listener and route hostnames, wildcards at any depth', () => {
+    const listeners = [
+      { name: 'listener-1', port: 80, hostname: 'very.specific.com' },
+      { name: 'listener-2', port: 80, hostname: '*.wildcard.io' },
+      { name: 'listener-3', port: 80, hostname: '*.anotherwildcard.io' },
+    ];
+    const route = (name: string, hostnames: string[], path: string, backend: string) =>
+      httpRoute(name, { parentRefs: [{ name: 'hi' }], hostnames, rules: [rule([prefix(path)], backend)] });
+    const state = modelOf([
+      ...BASE,
+      gateway('hi', listeners),
+      route('s1', ['non.matching.com', '*.nonmatchingwildcard.io', 'very.specific.com'], '/s1', 'v1'),
+      route(
+        's2',
+        ['non.matching.com', 'wildcard.io', 'foo.wildcard.io', 'bar.wildcard.io', 'foo.bar.wildcard.io'],
+        '/s2',
+        'v2',
+      ),
+      route('s3', ['non.matching.com', '*.specific.com'], '/s3', 'v3'),
+      route('s4', ['*.anotherwildcard.io'], '/s4', 'v1'),
+      route('s5', ['specific.but.wrong.com', 'wildcard.io'], '/s5', 'v2'),
+    ]);
+    table(state, [
+      [{ host: 'very.specific.com', path: '/s1' }, 'v1'],
+      [{ host: 'very.specific.com:1234', path: '/s1' }, 'v1'],
+      [{ host: 'non.matching.com', path: '/s1' }, 404],
+      [{ host: 'foo.nonmatchingwildcard.io', path: '/s1' }, 404],
+      [{ host: 'foo.wildcard.io', path: '/s1' }, 404],
+      [{ host: 'very.specific.com', path: '/non-matching-prefix' }, 404],
+      [{ host: 'foo.wildcard.io', path: '/s2' }, 'v2'],
+      [{ host: 'bar.wildcard.io', path: '/s2' }, 'v2'],
+      [{ host: 'foo.bar.wildcard.io', path: '/s2' }, 'v2'],
+      [{ host: 'non.matching.com', path: '/s2' }, 404],
+      [{ host: 'wildcard.io', path: '/s2' }, 404],
+      [{ host: 'very.specific.com', path: '/s2' }, 404],
+      [{ host: 'foo.wildcard.io', path: '/non-matching-prefix' }, 404],
+      [{ host: 'very.specific.com', path: '/s3' }, 'v3'],
+      [{ host: 'foo.specific.com', path: '/s3' }, 404],
+      [{ host: 'foo.wildcard.io', path: '/s3' }, 404],
+      [{ host: 'foo.anotherwildcard.io', path: '/s4' }, 'v1'],
+      [{ host: 'bar.anotherwildcard.io', path: '/s4' }, 'v1'],
+      [{ host: 'foo.bar.anotherwildcard.io', path: '/s4' }, 'v1'],
+      [{ host: 'anotherwildcard.io', path: '/s4' }, 404],
+      [{ host: 'foo.wildcard.io', path: '/s4' }, 404],
+      [{ host: 'very.specific.com', path: '/s4' }, 404],
+      [{ host: 'specific.but.wrong.com', path: '/s5' }, 404],
+      [{ host: 'wildcard.io', path: '/s5' }, 404],
+    ]);
+    const s5 = state.gatewayStatus?.routes.find((r) => r.target.name === 's5');
+    assert.deepEqual(
+      s5?.parents[0]?.conditions.find((c) => c.type === 'Accepted'),
+      {
+        type: 'Accepted',
+        status: 'False',
+        reason: 'NoMatchingListenerHostname',
+        message: 'No listener hostname intersects the route hostnames',
+      },
+    );
+    const hi = state.gatewayStatus?.gateways.find((g) => g.target.name === 'hi');
+    assert.deepEqual(
+      hi?.listeners.map((l) => [l.name, l.attachedRoutes]),
+      [
+        ['listener-1', 2],
+        ['listener-2', 1],
+        ['listener-3', 1],
+      ],
+    );
+  });
+
+  it('HTTPRouteNoBackendRefs and invalid backendRefs answer 500', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('omitted', {
+        rules: [
+          { matches: [exact('/omitted-no-forward')] },
+          { matches: [exact('/empty-no-forward')], backendRefs: [] },
+          {
+            matches: [exact('/unknown-kind')],
+            backendRefs: [ref('v1', 80, { group: 'x.io', kind: 'NonExistent' })],
+          },
+          { matches: [exact('/missing')], backendRefs: [ref('nonexistent')] },
+          { matches: [exact('/other-namespace')], backendRefs: [ref('web', 80, { namespace: 'web' })] },
+          rule([prefix('/')], 'v1'),
+        ],
+      }),
+    ]);
+    table(state, [
+      [{ path: '/forward' }, 'v1'],
+      [{ path: '/omitted-no-forward' }, 500],
+      [{ path: '/empty-no-forward' }, 500],
+      [{ path: '/unknown-kind' }, 500],
+      [{ path: '/missing' }, 500],
+      [{ path: '/other-namespace' }, 500],
+    ]);
+    const conditions = state.gatewayStatus?.routes[0]?.parents[0]?.conditions ?? [];
+    assert.deepEqual(
+      conditions.map((c) => `${c.type} ${c.status} ${c.reason}`),
+      ['Accepted True Accepted', 'ResolvedRefs False InvalidKind'],
+    );
+  });
+
+  it('weights: the split takes each backend in proportion, zero weights none, unusable refs their share as 500', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('weighted', {
+        rules: [
+          {
+            backendRefs: [
+              ref('v1', 80, { weight: 70 }),
+              ref('v2', 80, { weight: 20 }),
+              ref('v3', 80, { weight: 0 }),
+              ref('gone', 80, { weight: 10 }),
+            ],
+          },
+        ],
+      }),
+    ]);
+    const counts = new Map<string | number, number>();
+    for (let point = 0; point < 1_000_000; point += 1000) {
+      const got = answer(state, { path: '/', point });
+      counts.set(got, (counts.get(got) ?? 0) + 1);
+    }
+    assert.deepEqual(Object.fromEntries(counts), { v1: 700, v2: 200, 500: 100 });
+    assert.equal(state.routing.splits?.length, 1);
+  });
+});
