@@ -32,6 +32,7 @@ import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
 import { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { migrateCommand } from './migrate.ts';
 import { helpText, type Options, parseOptions, UsageError } from './options.ts';
 
 const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
@@ -59,21 +60,12 @@ export async function run(
     defaultBackendService: options['default-backend-service'],
     defaultSslCertificate: options['default-ssl-certificate'],
     allowConfigSnippets: options['allow-config-snippets'],
+    annotationDialect: options['default-annotation-dialect'],
+    ingressNginxAnnotations: !options['disable-ingress-nginx-annotations'],
     tcpServicesConfigMap: options['configmap-tcp-services'],
     errorfilesConfigMap: options['configmap-errorfiles'],
     patternfilesConfigMap: options['configmap-patternfiles'],
     local: manifestsDir !== undefined,
-    gatewayApi: {
-      controllerName: options['gateway-controller-name'],
-      // Ports the controller and HAProxy bind for themselves: not for Gateway listeners.
-      reservedPorts: [
-        options['http-bind-port'],
-        options['https-bind-port'],
-        options['stats-bind-port'],
-        options['healthz-bind-port'],
-        options['controller-port'],
-      ],
-    },
   };
   const metrics = new Metrics();
   const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);
@@ -286,6 +278,7 @@ function canListenOn(address: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'migrate') process.exit(await migrateCommand(process.argv.slice(3)));
   let options: Options;
   try {
     options = parseOptions(process.argv.slice(2));

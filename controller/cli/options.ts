@@ -169,22 +169,21 @@ export const FLAGS = {
     schema: z.boolean().default(false),
     help: 'Also serve Ingresses that name no class.',
   },
-  'gateway-controller-name': {
-    type: 'string',
-    arg: 'NAME',
-    schema: z
-      .string()
-      .regex(
-        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/,
-        'must be a domain-prefixed path, e.g. example.com/gateway-controller',
-      )
-      .default('haproxy.org/gateway-controller'),
-    help: 'Gateway API: GatewayClasses whose spec.controllerName is NAME are served by this controller.',
-  },
   'allow-config-snippets': {
     type: 'boolean',
     schema: z.boolean().default(false),
     help: 'Honour the *-config-snippet keys (raw HAProxy config); without it they are ignored with a warning.',
+  },
+  'default-annotation-dialect': {
+    type: 'string',
+    arg: 'DIALECT',
+    schema: z.enum(['haproxy', 'ingress-nginx']).default('haproxy'),
+    help: "How Ingresses without nginx.ingress.kubernetes.io/ annotations are read: haproxy (the reference controller's defaults, e.g. 302 HTTPS redirects) or ingress-nginx (its defaults, e.g. 308), for a cluster that moves from ingress-nginx at once. An Ingress with such an annotation is always read as ingress-nginx.",
+  },
+  'disable-ingress-nginx-annotations': {
+    type: 'boolean',
+    schema: z.boolean().default(false),
+    help: 'Ignore nginx.ingress.kubernetes.io/ annotations (honoured on Ingresses of our class otherwise; docs/migrate-from-ingress-nginx.md).',
   },
   'default-backend-service': {
     type: 'string',

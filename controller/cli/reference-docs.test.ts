@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { annotationsDoc, flagsDoc, metricsDoc, problemsDoc } from './reference-docs.ts';
+import {
+  annotationsDoc,
+  flagsDoc,
+  metricsDoc,
+  migrateFromIngressNginxDoc,
+  problemsDoc,
+} from './reference-docs.ts';
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -18,6 +24,10 @@ it('docs/metrics.md lists every controller metric (run `npm run docs` after chan
   skip: process.platform !== 'linux' && 'the page lists the metrics of Linux',
 }, () => {
   assert.equal(doc('metrics.md'), metricsDoc());
+});
+
+it('docs/migrate-from-ingress-nginx.md lists every ingress-nginx annotation (run `npm run docs` after changing them)', () => {
+  assert.equal(doc('migrate-from-ingress-nginx.md'), migrateFromIngressNginxDoc());
 });
 
 it('docs/problems.md lists every problem reason (run `npm run docs` after changing them)', () => {

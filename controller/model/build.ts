@@ -20,6 +20,7 @@ import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
+import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
@@ -33,8 +34,9 @@ import {
   type Snippet,
 } from './types.ts';
 import { reportUnknownKeys, unknownServiceAnnotations } from './unknown-keys.ts';
+import { addWwwRedirects } from './www-redirects.ts';
 
-export interface ModelOptions {
+export interface ModelOptions extends DialectOptions {
   /** `namespace/name` of the ConfigMap with global settings. */
   configMap: string;
   ingressClass: string;
@@ -90,7 +92,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       return verdict.ours;
     })
     .sort(byAge);
-  const backends = new BackendCatalog(snapshot, configLayer, problems, memo);
+  const backends = new BackendCatalog(snapshot, configLayer, problems, memo, options);
   const table = new RouteTable();
   const gatewayApi = buildGatewayApi(
     snapshot,
@@ -108,7 +110,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     const rank = ranks.ingress(ingress);
     const rules = rulesOf(ingress);
     const ref = rules.ref;
-    problems.push(...rules.problems);
+    problems.push(...rules.problems, ...ingressLayers(ingress, options).problems);
     const defaultBackend =
       rules.defaultRef && backends.use(rules.defaultRef, ingress, ref, false, rules.defaultResolutionKey);
 
@@ -138,6 +140,15 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       table.add(path.vhost, path.path, path.match, { backend, rank, owner: ref });
     }
   }
+  addWwwRedirects({
+    ingresses,
+    table,
+    backends,
+    configLayer,
+    dialect: options,
+    rankOf: (ingress) => ranks.ingress(ingress),
+    problems,
+  });
   const gatewayRouting = addGatewayRoutes({
     model: gatewayApi,
     table,

@@ -28,7 +28,18 @@ export interface AuthUser {
 
 export interface BackendPolicy {
   srcIpHeader?: RequestSettings['srcIpHeader'];
-  sslRedirect?: { code: RequestSettings['sslRedirectCode']; port: RequestSettings['sslRedirectPort'] };
+  sslRedirect?: {
+    code: RequestSettings['sslRedirectCode'];
+    port: RequestSettings['sslRedirectPort'];
+    /** A trailing `/` at the end of path and query is dropped (ingress-nginx). */
+    dropTrailingSlash?: true;
+  };
+  /** A request for `/` is redirected (302) to this path on the request host. */
+  appRoot?: string;
+  /** www-redirect: every request is redirected (308) to this host, the other spelling of the request's. */
+  wwwRedirect?: string;
+  /** Every request is answered with a redirect to this URL (a path: on the request host unless relative). */
+  redirectLocation?: { url: string; code: number; relative: boolean };
   denyList?: RequestSettings['denyList'];
   allowList?: RequestSettings['allowList'];
   rateLimit?: {
@@ -112,7 +123,18 @@ export function resolvePolicy(
   const policy: BackendPolicy = {};
   if (s.srcIpHeader) policy.srcIpHeader = s.srcIpHeader;
   if (s.sslRedirect ?? context.tlsHost)
-    policy.sslRedirect = { code: s.sslRedirectCode, port: s.sslRedirectPort };
+    policy.sslRedirect = {
+      code: s.sslRedirectCode,
+      port: s.sslRedirectPort,
+      ...(s.sslRedirectTrailingSlash === 'drop' && { dropTrailingSlash: true as const }),
+    };
+  if (s.appRoot) policy.appRoot = s.appRoot;
+  if (s.redirectLocation)
+    policy.redirectLocation = {
+      url: s.redirectLocation,
+      code: s.redirectLocationCode,
+      relative: s.redirectLocationRelative,
+    };
   if (s.denyList) policy.denyList = s.denyList;
   if (s.allowList) policy.allowList = s.allowList;
   if (s.rateLimitRequests !== undefined) {

@@ -13,7 +13,6 @@
  */
 import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
-import { requestEditLines, responseEditLines } from './edit-lines.ts';
 
 export class UnquotableValueError extends Error {}
 
@@ -42,9 +41,35 @@ const PREFLIGHT = 'METH_OPTIONS { req.hdr(access-control-request-method) -m foun
 
 function sslRedirect(redirect: NonNullable<BackendPolicy['sslRedirect']>): string[] {
   const port = redirect.port === undefined ? '' : `:${redirect.port}`;
+  const pathq = redirect.dropTrailingSlash ? '%[pathq,regsub(/$,)]' : '%[pathq]';
   return [
-    `http-request redirect location ${quote(`https://%[req.hdr(host),field(1,:)]${port}%[pathq]`)} code ${redirect.code} unless { ssl_fc }`,
+    `http-request redirect location ${quote(`https://%[req.hdr(host),field(1,:)]${port}${pathq}`)} code ${redirect.code} unless { ssl_fc }`,
   ];
+}
+
+/** The request's scheme and Host header as they came, port included. */
+const REQUEST_ORIGIN = '%[ssl_fc,iif(https,http)]://%[req.hdr(host)]';
+
+function appRoot(path: string): string[] {
+  return [
+    `http-request redirect location ${quote(`${REQUEST_ORIGIN}${literal(path)}`)} code 302 if { path / }`,
+  ];
+}
+
+/** As ingress-nginx answers for the other spelling of a host: its standard port, no trailing `/`. */
+function wwwRedirect(host: string): string[] {
+  const location = `%[ssl_fc,iif(https,http)]://${literal(host)}:%[ssl_fc,iif(443,80)]%[pathq,regsub(/$,)]`;
+  return [`http-request redirect location ${quote(location)} code 308`];
+}
+
+/** `redirect` takes the usual codes; `return` any other status with a Location. */
+function redirectLocation(redirect: NonNullable<BackendPolicy['redirectLocation']>): string[] {
+  const absolute = redirect.url.startsWith('/') && !redirect.relative;
+  // A path is made absolute the way ingress-nginx does: scheme and host of the request, no port.
+  const location = `${absolute ? '%[ssl_fc,iif(https,http)]://%[req.hdr(host),field(1,:)]' : ''}${literal(redirect.url)}`;
+  if ([301, 302, 303, 307, 308].includes(redirect.code))
+    return [`http-request redirect location ${quote(location)} code ${redirect.code}`];
+  return [`http-request return status ${redirect.code} hdr Location ${quote(location)}`];
 }
 
 function rateLimit(limit: NonNullable<BackendPolicy['rateLimit']>): string[] {
@@ -133,6 +158,9 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
   if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
   for (const [i, sample] of (policy.captures?.samples ?? []).entries())
     lines.push(`http-request capture ${sample} id ${firstCaptureId + i}`);
+  if (policy.wwwRedirect) lines.push(...wwwRedirect(policy.wwwRedirect));
+  if (policy.appRoot) lines.push(...appRoot(policy.appRoot));
+  if (policy.redirectLocation) lines.push(...redirectLocation(policy.redirectLocation));
   if (policy.sslRedirect) lines.push(...sslRedirect(policy.sslRedirect));
   if (policy.denyList)
     lines.push(`http-request deny deny_status 403 if { src ${policy.denyList.join(' ')} }`);
@@ -148,10 +176,8 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
     lines.push(`http-request set-header ${name} ${headerValue(value)}`);
   for (const { match, replace } of policy.pathRewrite ?? [])
     lines.push(`http-request replace-path ${quote(match)} ${quote(literal(replace))}`);
-  lines.push(...requestEditLines(policy));
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
-  lines.push(...responseEditLines(policy));
   lines.push(...corsLines.filter((l) => l.startsWith('http-response')));
   if (policy.hsts) lines.push(...hsts(policy.hsts));
   return lines;

@@ -3,6 +3,7 @@
  * global/defaults come from the ConfigMap only; backend keys may also be set
  * on an Ingress or a Service.
  */
+import { INGRESS_ROUTE_KEYS } from './ingress-route-keys.ts';
 import { defineKey } from './registry.ts';
 import { REQUEST_KEYS } from './request-keys.ts';
 import { TLS_BACKEND_KEYS, TLS_FRONTEND_KEYS } from './tls-keys.ts';
@@ -279,4 +280,5 @@ export const ALL_KEYS = {
   ...BACKEND_KEYS,
   ...REQUEST_KEYS,
   ...TLS_FRONTEND_KEYS,
+  ...INGRESS_ROUTE_KEYS,
 };

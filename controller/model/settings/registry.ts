@@ -32,6 +32,11 @@ export interface SettingsLayer {
   /** The object that carries the values. */
   ref: ObjectRef;
   values: Readonly<Record<string, string>>;
+  /**
+   * The key as the user wrote it, by the field looked up, when the values were
+   * translated from another dialect (ingress-nginx): problems and origins name it.
+   */
+  written?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -88,8 +93,9 @@ export function readKey<T>(
   if (!key.scopes.includes(layer.scope)) return undefined;
   const found = lookup(key as SettingKey<unknown>, layer);
   if (!found) return undefined;
+  const field = layer.written?.[found.field] ?? found.field;
   const reject = (message: string) => {
-    problems.push({ ref: layer.ref, field: found.field, reason: 'InvalidValue', message, severity: 'error' });
+    problems.push({ ref: layer.ref, field, reason: 'InvalidValue', message, severity: 'error' });
     return undefined;
   };
   if (found.raw.length > MAX_VALUE_LENGTH)
@@ -99,7 +105,7 @@ export function readKey<T>(
     const shown = JSON.stringify(found.raw.length > 60 ? `${found.raw.slice(0, 60)}…` : found.raw);
     return reject(`invalid value ${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}; ignored`);
   }
-  return { value: parsed.data, from: { ref: layer.ref, field: found.field } };
+  return { value: parsed.data, from: { ref: layer.ref, field } };
 }
 
 /**

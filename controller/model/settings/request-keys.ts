@@ -4,6 +4,7 @@
  * the backend a route points at (see controller/model/policy.ts) and may be
  * set on a Service, an Ingress or in the ConfigMap.
  */
+import { REDIRECT_KEYS } from './redirect-keys.ts';
 import { defineKey } from './registry.ts';
 import {
   addressList,
@@ -277,4 +278,4 @@ const HSTS_KEYS = {
   }),
 };
 
-export const REQUEST_KEYS = { ...ROUTING_KEYS, ...ACCESS_KEYS, ...CORS_KEYS, ...HSTS_KEYS };
+export const REQUEST_KEYS = { ...ROUTING_KEYS, ...REDIRECT_KEYS, ...ACCESS_KEYS, ...CORS_KEYS, ...HSTS_KEYS };

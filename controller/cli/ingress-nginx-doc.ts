@@ -1,0 +1,92 @@
+/**
+ * docs/migrate-from-ingress-nginx.md: the install steps, then one table of
+ * every ingress-nginx annotation, generated from the same declarations the
+ * model and `migrate` read (controller/model/settings/ingress-nginx/).
+ */
+import { INGRESS_NGINX_ANNOTATIONS } from '../model/settings/ingress-nginx/annotations.ts';
+import { INGRESS_NGINX_DEFAULTS } from '../model/settings/ingress-nginx/dialect.ts';
+
+const WORDS = { honoured: 'honoured', mapped: 'mapped', unsupported: 'not supported' } as const;
+
+const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+export function ingressNginxDoc(generated: string): string {
+  const rows = [...INGRESS_NGINX_ANNOTATIONS]
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((a) => {
+      const becomes = a.becomes.map((k) => `\`haproxy.org/${k}\``).join(', ');
+      return `| \`${a.name}\` | ${WORDS[a.support]} | ${becomes} | ${cell(a.note)} |`;
+    });
+  const counts = Object.entries(WORDS).map(
+    ([support, word]) => `${INGRESS_NGINX_ANNOTATIONS.filter((a) => a.support === support).length} ${word}`,
+  );
+  const defaults = Object.entries(INGRESS_NGINX_DEFAULTS).map(([k, v]) => `| \`${k}\` | \`${v}\` |`);
+  return [
+    generated,
+    '# Migrating from ingress-nginx',
+    '',
+    'Ingresses written for ingress-nginx keep working when their class becomes ours: their',
+    "`nginx.ingress.kubernetes.io/` annotations are read with ingress-nginx's meaning, units and status codes,",
+    "and turned into this controller's own keys (the table below says into which).",
+    '',
+    '- An Ingress of our class that carries any `nginx.ingress.kubernetes.io/` annotation is read in the',
+    "  **ingress-nginx dialect**: ingress-nginx's defaults replace ours where they differ (below). An Ingress",
+    "  without one keeps the reference controller's defaults (for example a TLS host redirects with 302, not 308).",
+    '- `--default-annotation-dialect ingress-nginx` reads every Ingress in the ingress-nginx dialect: for a',
+    '  cluster that moves at once, typically together with `--ingress.class nginx`.',
+    '- `--disable-ingress-nginx-annotations` ignores these annotations altogether.',
+    '- Our own keys (`haproxy.org/...`) on the same Ingress win over the translated annotations; the ConfigMap',
+    "  wins over the dialect's defaults. Precedence is otherwise as usual: Service > Ingress > ConfigMap > default.",
+    '- An annotation that is invalid, or that cannot be honoured (nginx-language snippets, Lua, ModSecurity), is',
+    '  ignored and reported as a problem naming the Ingress and the annotation (`InvalidValue`, `Unsupported`,',
+    '  `UnknownKey`; see [problems](problems.md)), in the log and, in cluster mode, as an Event.',
+    '',
+    '## Steps',
+    '',
+    '1. Take stock of what you run, and see what each annotation becomes here:',
+    '',
+    '   ```sh',
+    '   mkdir ingresses && kubectl get ingress -A -o yaml > ingresses/all.yaml',
+    '   haproxy-sidecar-ingress migrate --from ingress-nginx --manifests ingresses/',
+    '   haproxy-sidecar-ingress migrate --from ingress-nginx --manifests ingresses/ --output json',
+    '   ```',
+    '',
+    '   Every annotation of every Ingress is listed as honoured, mapped (to what, and how it differs) or not',
+    '   supported (why). The command exits with status 1 when something would behave differently, 0 when',
+    '   nothing would.',
+    '',
+    '2. Install the controller next to ingress-nginx ([install](install.md)): with Helm, or',
+    '   `kubectl apply -f manifests/`. It serves only Ingresses of its own class (`haproxy`), so nothing changes',
+    '   yet.',
+    '',
+    '3. Move Ingresses over, one of two ways:',
+    '   - one at a time: set `spec.ingressClassName: haproxy` on an Ingress and check it through the new',
+    "     controller's Service before you move its DNS name or load balancer;",
+    '   - all at once: remove ingress-nginx (or its IngressClass), then run this controller with',
+    '     `--ingress.class nginx --default-annotation-dialect ingress-nginx` (Helm value `controller.extraArgs`)',
+    '     and an IngressClass `nginx` whose controller is `haproxy.org/ingress-controller`, so that the',
+    '     Ingresses stay as they are.',
+    '',
+    '4. Point DNS or the load balancer at the new Service, then uninstall ingress-nginx.',
+    '',
+    '## Defaults of the ingress-nginx dialect',
+    '',
+    "Where ingress-nginx's defaults differ from ours, an Ingress in its dialect gets these (as our keys):",
+    '',
+    '| key | value |',
+    '|---|---|',
+    ...defaults,
+    '',
+    '## Annotations',
+    '',
+    `Every annotation of ingress-nginx v1.15 (${counts.join(', ')}). **honoured**: behaves as in`,
+    'ingress-nginx. **mapped**: honoured through a near equivalent; the note says how it differs. **not supported**:',
+    'ignored with a problem; the note says why. Annotations are written with the prefix',
+    '`nginx.ingress.kubernetes.io/`; the keys they become are documented in [annotations](annotations.md).',
+    '',
+    '| annotation | here | becomes | notes |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

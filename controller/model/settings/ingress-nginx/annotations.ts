@@ -1,0 +1,24 @@
+/**
+ * Every annotation of ingress-nginx v1.15 (its annotations-risk table), each
+ * declared once. The order is the precedence among annotations that set the
+ * same key of ours: the first one set keeps it.
+ */
+
+import { ACCESS_ANNOTATIONS } from './access.ts';
+import type { NginxAnnotation } from './annotation.ts';
+import { LATER_ANNOTATIONS } from './later.ts';
+import { NOT_SUPPORTED_ANNOTATIONS } from './not-supported.ts';
+import { REDIRECT_ANNOTATIONS } from './redirects.ts';
+import { UPSTREAM_ANNOTATIONS } from './upstream.ts';
+
+export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
+  ...REDIRECT_ANNOTATIONS,
+  ...ACCESS_ANNOTATIONS,
+  ...UPSTREAM_ANNOTATIONS,
+  ...LATER_ANNOTATIONS,
+  ...NOT_SUPPORTED_ANNOTATIONS,
+];
+
+export const ANNOTATIONS_BY_NAME: ReadonlyMap<string, NginxAnnotation> = new Map(
+  INGRESS_NGINX_ANNOTATIONS.map((a) => [a.name, a]),
+);

@@ -1,0 +1,67 @@
+/**
+ * ingress-nginx annotations of the features still to come here: CORS,
+ * affinity, regex paths and rewrites, canaries, external and client
+ * certificate auth, error pages. Declared so that they are reported, and
+ * listed in the docs with what they need.
+ */
+import { type NginxAnnotation, unsupported } from './annotation.ts';
+
+const LATER = 'not supported yet';
+
+export const LATER_ANNOTATIONS: NginxAnnotation[] = [
+  ...[
+    'enable-cors',
+    'cors-allow-origin',
+    'cors-allow-methods',
+    'cors-allow-headers',
+    'cors-expose-headers',
+    'cors-allow-credentials',
+    'cors-max-age',
+    'affinity',
+    'affinity-mode',
+    'affinity-canary-behavior',
+    'session-cookie-name',
+    'session-cookie-path',
+    'session-cookie-domain',
+    'session-cookie-expires',
+    'session-cookie-max-age',
+    'session-cookie-samesite',
+    'session-cookie-conditional-samesite-none',
+    'session-cookie-secure',
+    'session-cookie-change-on-failure',
+    'use-regex',
+    'rewrite-target',
+    'canary',
+    'canary-by-header',
+    'canary-by-header-value',
+    'canary-by-header-pattern',
+    'canary-by-cookie',
+    'canary-weight',
+    'canary-weight-total',
+    'server-alias',
+    'default-backend',
+    'custom-http-errors',
+    'disable-proxy-intercept-errors',
+    'auth-url',
+    'auth-method',
+    'auth-signin',
+    'auth-signin-redirect-param',
+    'auth-response-headers',
+    'auth-proxy-set-headers',
+    'auth-request-redirect',
+    'auth-cache-key',
+    'auth-cache-duration',
+    'auth-always-set-cookie',
+    'auth-keepalive',
+    'auth-keepalive-requests',
+    'auth-keepalive-share-vars',
+    'auth-keepalive-timeout',
+    'enable-global-auth',
+    'auth-tls-secret',
+    'auth-tls-verify-client',
+    'auth-tls-verify-depth',
+    'auth-tls-error-page',
+    'auth-tls-pass-certificate-to-upstream',
+    'auth-tls-match-cn',
+  ].map((name) => unsupported(name, LATER)),
+];
