@@ -66,6 +66,17 @@ export async function run(
     errorfilesConfigMap: options['configmap-errorfiles'],
     patternfilesConfigMap: options['configmap-patternfiles'],
     local: manifestsDir !== undefined,
+    gatewayApi: {
+      controllerName: options['gateway-controller-name'],
+      // Ports the controller and HAProxy bind for themselves: not for Gateway listeners.
+      reservedPorts: [
+        options['http-bind-port'],
+        options['https-bind-port'],
+        options['stats-bind-port'],
+        options['healthz-bind-port'],
+        options['controller-port'],
+      ],
+    },
   };
   const metrics = new Metrics();
   const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);

@@ -169,6 +169,18 @@ export const FLAGS = {
     schema: z.boolean().default(false),
     help: 'Also serve Ingresses that name no class.',
   },
+  'gateway-controller-name': {
+    type: 'string',
+    arg: 'NAME',
+    schema: z
+      .string()
+      .regex(
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/,
+        'must be a domain-prefixed path, e.g. example.com/gateway-controller',
+      )
+      .default('haproxy.org/gateway-controller'),
+    help: 'Gateway API: GatewayClasses whose spec.controllerName is NAME are served by this controller.',
+  },
   'allow-config-snippets': {
     type: 'boolean',
     schema: z.boolean().default(false),

@@ -13,6 +13,7 @@
  */
 import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
+import { requestEditLines, responseEditLines } from './edit-lines.ts';
 
 export class UnquotableValueError extends Error {}
 
@@ -176,8 +177,10 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
     lines.push(`http-request set-header ${name} ${headerValue(value)}`);
   for (const { match, replace } of policy.pathRewrite ?? [])
     lines.push(`http-request replace-path ${quote(match)} ${quote(literal(replace))}`);
+  lines.push(...requestEditLines(policy));
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
+  lines.push(...responseEditLines(policy));
   lines.push(...corsLines.filter((l) => l.startsWith('http-response')));
   if (policy.hsts) lines.push(...hsts(policy.hsts));
   return lines;
