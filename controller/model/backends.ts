@@ -16,10 +16,9 @@ import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { decideMode } from './backend-mode.ts';
 import { endpointsFor } from './endpoints.ts';
-import { ModelMemo, type Resolution } from './memo.ts';
+import { type EndpointSource, ModelMemo, type Resolution } from './memo.ts';
 import { type BackendPolicy, resolvePolicy } from './policy.ts';
 import { resolveServerTls } from './server-tls.ts';
-import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import type { REQUEST_KEYS } from './settings/request-keys.ts';
@@ -82,6 +81,8 @@ interface Variants {
   /** Resolved settings and policy (as JSON) → backend. */
   byIdentity: Map<string, Backend>;
   endpoints: Endpoint[];
+  /** The Service port the endpoints come from; none when the Service or port is missing. */
+  source: EndpointSource | undefined;
 }
 
 /**
@@ -98,16 +99,13 @@ export class BackendCatalog {
   readonly #problems: Problem[];
   readonly #memo: ModelMemo;
   readonly #files = new Map<string, TlsFile>();
-  readonly #dialect: DialectOptions;
 
   constructor(
     snapshot: Snapshot,
     configLayer: SettingsLayer | undefined,
     problems: Problem[],
     memo = new ModelMemo(),
-    dialect: DialectOptions = {},
   ) {
-    this.#dialect = dialect;
     this.#snapshot = snapshot;
     this.#configLayer = configLayer;
     this.#problems = problems;
@@ -148,10 +146,13 @@ export class BackendCatalog {
             ref: objectRef('Service', service.metadata),
             values: service.metadata.annotations,
           });
-        const ingress = referrer && ingressLayers(referrer, this.#dialect);
-        if (ingress) layers.push(...ingress.before);
+        if (referrer)
+          layers.push({
+            scope: 'ingress',
+            ref: objectRef('Ingress', referrer.metadata),
+            values: referrer.metadata.annotations,
+          });
         if (this.#configLayer) layers.push(this.#configLayer);
-        if (ingress) layers.push(...ingress.after);
         const found: Problem[] = [];
         const read: [string, Secret | undefined][] = [];
         const secretOf = (key: string) => {
@@ -199,7 +200,7 @@ export class BackendCatalog {
 
     let variants = this.#variants.get(base);
     if (!variants) {
-      variants = { byIdentity: new Map(), endpoints: this.#endpoints(ref, referrerRef) };
+      variants = { byIdentity: new Map(), ...this.#endpoints(ref, referrerRef) };
       this.#variants.set(base, variants);
     }
     let backend = variants.byIdentity.get(identity);
@@ -215,13 +216,14 @@ export class BackendCatalog {
         endpoints: variants.endpoints,
       };
       variants.byIdentity.set(identity, backend);
+      this.#memo.endpointSource(backend.name, variants.source);
     }
     this.#resolved.set(cacheKey, backend.name);
     return backend.name;
   }
 
   /** The endpoints of a Service port, reporting (once) why there are none. */
-  #endpoints(ref: ServiceRef, referrerRef: ProblemRef): Endpoint[] {
+  #endpoints(ref: ServiceRef, referrerRef: ProblemRef): { endpoints: Endpoint[]; source: EndpointSource | undefined } {
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
     const problem = (message: string) => {
@@ -232,7 +234,7 @@ export class BackendCatalog {
         message,
         severity: 'error',
       });
-      return [];
+      return { endpoints: [], source: undefined };
     };
     if (!service) return problem(`Service ${serviceKey} not found; requests get 503 until it exists`);
     if (service.spec.type === 'ExternalName')
@@ -247,7 +249,10 @@ export class BackendCatalog {
       return problem(`Service ${serviceKey} has no port ${wanted}; requests get 503`);
     }
     const slices = this.#snapshot.endpointSlices.get(serviceKey) ?? [];
-    return this.#memo.endpoints(port, slices, () => endpointsFor(port, slices));
+    return {
+      endpoints: this.#memo.endpoints(port, slices, () => endpointsFor(port, slices)),
+      source: { port, serviceKey },
+    };
   }
 
   /** CA bundles and client certificates of the backends' server TLS. */

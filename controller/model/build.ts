@@ -69,6 +69,13 @@ const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(
  * everything is computed afresh, with the same result.
  */
 export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new ModelMemo()): DesiredState {
+  // Only EndpointSlices changed since the last pass: the same state with fresh endpoints.
+  const inputs = passInputs(snapshot, options);
+  const reused = memo.reusePass(inputs, (key) => snapshot.endpointSlices.get(key) ?? []);
+  if (reused) {
+    const ready = options.local ? servicesWithoutReadyEndpoints(reused.state.backends, snapshot) : [];
+    return { ...reused.state, problems: dedupe([...snapshot.problems, ...reused.own, ...ready]) };
+  }
   const problems: Problem[] = [...snapshot.problems];
 
   const configMap = snapshot.configMaps.get(options.configMap);
@@ -222,7 +229,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((b) => memo.backend(b));
   memo.settle(stableBackends);
-  if (options.local) problems.push(...servicesWithoutReadyEndpoints(stableBackends, snapshot));
+  const ready = options.local ? servicesWithoutReadyEndpoints(stableBackends, snapshot) : [];
   const snippet = (lines: string[], origin: KeyOrigin | undefined): Snippet | undefined =>
     origin && lines.length > 0 ? { lines, ref: origin.ref, field: origin.field } : undefined;
   const snippets: DesiredState['snippets'] = options.allowConfigSnippets
@@ -232,7 +239,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
         stats: snippet(global.statsConfigSnippet, globalOrigins.statsConfigSnippet),
       }
     : {};
-  return {
+  const state: DesiredState = {
     global: settled.global,
     defaults: { ...defaults, timeoutServer },
     snippets,
@@ -247,9 +254,27 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     ...(options.tcpServicesConfigMap && {
       tcpServices: { services: tcp.services, logFormat: tcp.logFormat },
     }),
-    problems: dedupe(problems),
+    problems: dedupe([...problems, ...ready]),
   };
+  memo.rememberPass(inputs, state, problems.slice(snapshot.problems.length));
+  return state;
 }
+
+/** Everything a pass reads but the EndpointSlices (and the input problems, taken fresh). */
+const passInputs = (snapshot: Snapshot, options: ModelOptions): unknown[] => [
+  options,
+  snapshot.ingresses,
+  snapshot.ingressClasses,
+  snapshot.services,
+  snapshot.secrets,
+  snapshot.configMaps,
+  snapshot.namespaces,
+  snapshot.gatewayClasses,
+  snapshot.gateways,
+  snapshot.httpRoutes,
+  snapshot.grpcRoutes,
+  snapshot.referenceGrants,
+];
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();

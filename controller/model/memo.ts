@@ -8,9 +8,18 @@
  */
 import type { Problem } from '../store/problems.ts';
 import type { EndpointSlice, Secret, ServicePort } from '../store/schemas.ts';
+import { endpointsFor } from './endpoints.ts';
 import type { BackendPolicy } from './policy.ts';
 import type { TlsFile } from './tls.ts';
-import type { Backend, BackendMode, BackendSettings, Endpoint, Routing, Snippet } from './types.ts';
+import type {
+  Backend,
+  BackendMode,
+  BackendSettings,
+  DesiredState,
+  Endpoint,
+  Routing,
+  Snippet,
+} from './types.ts';
 
 /** Settings and policy resolved for one (Service, referrer, ConfigMap, TLS) combination. */
 export interface Resolution {
@@ -29,6 +38,12 @@ export interface Resolution {
   snippet: Snippet | undefined;
 }
 
+/** The Service port a backend's endpoints come from. */
+export interface EndpointSource {
+  port: ServicePort;
+  serviceKey: string;
+}
+
 const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((item, i) => item === b[i]);
 
@@ -41,6 +56,17 @@ export class ModelMemo {
   >();
   #backends = new Map<string, Backend>();
   #routing: Routing | undefined;
+  /** Where each backend of the pass being built takes its endpoints from. */
+  #sources = new Map<string, EndpointSource | undefined>();
+  /** The last full pass, reused while none of its inputs but the EndpointSlices changed. */
+  #pass:
+    | {
+        inputs: readonly unknown[];
+        state: DesiredState;
+        own: readonly Problem[];
+        sources: ReadonlyMap<string, EndpointSource | undefined>;
+      }
+    | undefined;
   /** Keys resolved in the current pass; the others are dropped at its end. */
   #usedResolutions = new Set<string>();
 
@@ -91,6 +117,45 @@ export class ModelMemo {
     if (previous && sameRouting(previous, next)) return previous;
     this.#routing = next;
     return next;
+  }
+
+  /** Backend `name` takes the endpoints of `port` of the Service `serviceKey` (none: no endpoints). */
+  endpointSource(name: string, source: EndpointSource | undefined): void {
+    this.#sources.set(name, source);
+  }
+
+  /**
+   * Remembers a full pass: `inputs` are the snapshot's collections it read
+   * (all but the EndpointSlices), `own` the problems it found itself.
+   */
+  rememberPass(inputs: readonly unknown[], state: DesiredState, own: readonly Problem[]): void {
+    this.#pass = { inputs, state, own, sources: this.#sources };
+    this.#sources = new Map();
+  }
+
+  /**
+   * The last pass with fresh endpoints, when only EndpointSlices changed since:
+   * an endpoint change costs a lookup per backend, not a rebuild.
+   */
+  reusePass(
+    inputs: readonly unknown[],
+    slicesOf: (serviceKey: string) => readonly EndpointSlice[],
+  ): { state: DesiredState; own: readonly Problem[] } | undefined {
+    const pass = this.#pass;
+    if (!pass || !sameItems(pass.inputs, inputs)) return undefined;
+    // A backend built elsewhere (not from one Service port) may follow slices some other way.
+    if (pass.state.backends.some((b) => !pass.sources.has(b.name))) return undefined;
+    const backends = pass.state.backends.map((backend) => {
+      const source = pass.sources.get(backend.name);
+      if (!source) return backend;
+      const slices = slicesOf(source.serviceKey);
+      const endpoints = this.endpoints(source.port, slices, () => endpointsFor(source.port, slices));
+      return endpoints === backend.endpoints ? backend : { ...backend, endpoints };
+    });
+    this.#backends = new Map(backends.map((b) => [b.name, b]));
+    const state = { ...pass.state, backends };
+    this.#pass = { ...pass, state };
+    return { state, own: pass.own };
   }
 
   /** Ends a pass: remembers its backends and forgets resolutions nothing used. */

@@ -110,6 +110,10 @@ export class Store extends EventEmitter<{ change: [] }> {
   #byOrigin = new Map<string, Map<string, Entry>>();
   #originProblems = new Map<string, Problem[]>();
   #snapshot: Snapshot | undefined;
+  /** The last snapshot built: kinds that did not change since keep its collections (and their identity). */
+  #previous: { snapshot: Snapshot; duplicates: Map<Kind, Problem[]> } | undefined;
+  /** Kinds changed since the last snapshot. */
+  readonly #dirty = new Set<Kind>();
   #generation = 0;
 
   get generation(): number {
@@ -125,8 +129,11 @@ export class Store extends EventEmitter<{ change: [] }> {
       // An object read again unchanged (a file rewritten around it) stays the same object:
       // the model keeps what it computed from it.
       const old = previous?.get(key);
-      entries.set(key, old && isDeepStrictEqual(old.parsed, parsed) ? old : { origin, parsed });
+      const same = old && isDeepStrictEqual(old.parsed, parsed);
+      entries.set(key, same ? old : { origin, parsed });
+      if (!same) this.#dirty.add(parsed.kind);
     }
+    for (const [key, old] of previous ?? []) if (!entries.has(key)) this.#dirty.add(old.parsed.kind);
     if (entries.size === 0) this.#byOrigin.delete(origin);
     else this.#byOrigin.set(origin, entries);
     if (problems.length === 0) this.#originProblems.delete(origin);
@@ -139,11 +146,15 @@ export class Store extends EventEmitter<{ change: [] }> {
     const entries = this.#byOrigin.get(origin) ?? new Map<string, Entry>();
     this.#byOrigin.set(origin, entries);
     entries.set(keyOf(parsed), { origin, parsed });
+    this.#dirty.add(parsed.kind);
     this.#changed();
   }
 
   remove(origin: string, ref: ObjectRef): void {
-    if (this.#byOrigin.get(origin)?.delete(refKey(ref))) this.#changed();
+    if (this.#byOrigin.get(origin)?.delete(refKey(ref))) {
+      if (ref.kind in KIND_SCHEMAS) this.#dirty.add(ref.kind as Kind);
+      this.#changed();
+    }
   }
 
   snapshot(): Snapshot {
@@ -158,102 +169,93 @@ export class Store extends EventEmitter<{ change: [] }> {
   }
 
   #build(): Snapshot {
-    const problems: Problem[] = [...this.#originProblems.values()].flat();
+    const previous = this.#previous;
+    const rebuild = (kind: Kind) => !previous || this.#dirty.has(kind);
     // The same object from two origins: the first origin in sorted order wins, deterministically.
-    const chosen = new Map<string, Entry>();
+    const chosen = new Map<Kind, Entry[]>();
+    const duplicates = new Map<Kind, Problem[]>();
+    const seen = new Map<string, Entry>();
     for (const origin of [...this.#byOrigin.keys()].sort()) {
       for (const [key, entry] of this.#byOrigin.get(origin) ?? []) {
-        const existing = chosen.get(key);
+        const kind = entry.parsed.kind;
+        if (!rebuild(kind)) continue;
+        const existing = seen.get(key);
         if (existing) {
-          problems.push({
-            ref: objectRef(entry.parsed.kind, entry.parsed.object.metadata),
+          const list = duplicates.get(kind) ?? [];
+          list.push({
+            ref: objectRef(kind, entry.parsed.object.metadata),
             reason: 'Conflict',
             message: `defined in both ${existing.origin} and ${origin}; using the one in ${existing.origin}`,
             severity: 'warning',
           });
-        } else chosen.set(key, entry);
+          duplicates.set(kind, list);
+          continue;
+        }
+        seen.set(key, entry);
+        const list = chosen.get(kind) ?? [];
+        list.push(entry);
+        chosen.set(kind, list);
       }
     }
-    const ingresses: KindMap['Ingress'][] = [];
-    const ingressClasses: KindMap['IngressClass'][] = [];
-    const services = new Map<string, KindMap['Service']>();
-    const endpointSlices = new Map<string, KindMap['EndpointSlice'][]>();
-    const secrets = new Map<string, KindMap['Secret']>();
-    const configMaps = new Map<string, KindMap['ConfigMap']>();
-    const namespaces = new Map<string, KindMap['Namespace']>();
-    const gatewayClasses = new Map<string, KindMap['GatewayClass']>();
-    const gateways = new Map<string, KindMap['Gateway']>();
-    const httpRoutes: KindMap['HTTPRoute'][] = [];
-    const grpcRoutes: KindMap['GRPCRoute'][] = [];
-    const referenceGrants = new Map<string, KindMap['ReferenceGrant'][]>();
-    for (const { parsed } of chosen.values()) {
-      const { metadata } = parsed.object;
-      const key = nsName(metadata.namespace, metadata.name);
-      switch (parsed.kind) {
-        case 'Ingress':
-          ingresses.push(parsed.object);
-          break;
-        case 'IngressClass':
-          ingressClasses.push(parsed.object);
-          break;
-        case 'Service':
-          services.set(key, parsed.object);
-          break;
-        case 'EndpointSlice': {
-          const service = metadata.labels['kubernetes.io/service-name'];
-          if (!service) break;
-          const serviceKey = nsName(metadata.namespace, service);
-          const list = endpointSlices.get(serviceKey) ?? [];
-          list.push(parsed.object);
-          endpointSlices.set(serviceKey, list);
-          break;
+    for (const kind of Object.keys(KIND_SCHEMAS) as Kind[])
+      if (!rebuild(kind) && previous?.duplicates.has(kind))
+        duplicates.set(kind, previous.duplicates.get(kind) as Problem[]);
+    const objects = <K extends Kind>(kind: K): KindMap[K][] =>
+      (chosen.get(kind) ?? []).map((e) => e.parsed.object as KindMap[K]);
+    const keyed = <K extends Kind>(kind: K, key: (o: KindMap[K]) => string) =>
+      new Map(objects(kind).map((o) => [key(o), o]));
+    const byNsName = (o: { metadata: { namespace: string; name: string } }) =>
+      nsName(o.metadata.namespace, o.metadata.name);
+    /** A kind's collection: the previous one while the kind is unchanged, else built anew. */
+    const collection = <T>(kind: Kind, old: T | undefined, build: () => T): T =>
+      !rebuild(kind) && old !== undefined ? old : build();
+    const last = previous?.snapshot;
+
+    const snapshot: Snapshot = {
+      ingresses: collection('Ingress', last?.ingresses, () => objects('Ingress')),
+      ingressClasses: collection('IngressClass', last?.ingressClasses, () => objects('IngressClass')),
+      services: collection('Service', last?.services, () => keyed('Service', byNsName)),
+      endpointSlices: collection('EndpointSlice', last?.endpointSlices, () => {
+        const groups = new Map<string, KindMap['EndpointSlice'][]>();
+        for (const slice of objects('EndpointSlice')) {
+          const service = slice.metadata.labels['kubernetes.io/service-name'];
+          if (!service) continue;
+          const key = nsName(slice.metadata.namespace, service);
+          const list = groups.get(key) ?? [];
+          list.push(slice);
+          groups.set(key, list);
         }
-        case 'Secret':
-          secrets.set(key, parsed.object);
-          break;
-        case 'ConfigMap':
-          configMaps.set(key, parsed.object);
-          break;
-        case 'Namespace':
-          namespaces.set(metadata.name, parsed.object);
-          break;
-        case 'GatewayClass':
-          gatewayClasses.set(metadata.name, parsed.object);
-          break;
-        case 'Gateway':
-          gateways.set(key, parsed.object);
-          break;
-        case 'HTTPRoute':
-          httpRoutes.push(parsed.object);
-          break;
-        case 'GRPCRoute':
-          grpcRoutes.push(parsed.object);
-          break;
-        case 'ReferenceGrant': {
-          const list = referenceGrants.get(metadata.namespace) ?? [];
-          list.push(parsed.object);
-          referenceGrants.set(metadata.namespace, list);
-          break;
-        }
-      }
-    }
-    return {
-      ingresses,
-      ingressClasses,
-      services,
-      endpointSlices,
-      secrets,
-      configMaps,
-      namespaces: sortedMap(namespaces),
-      gatewayClasses: sortedMap(gatewayClasses),
-      gateways: sortedMap(gateways),
-      httpRoutes: httpRoutes.sort(byNamespaceAndName),
-      grpcRoutes: grpcRoutes.sort(byNamespaceAndName),
-      referenceGrants: new Map(
-        [...sortedMap(referenceGrants)].map(([ns, grants]) => [ns, grants.sort(byNamespaceAndName)]),
+        return groups;
+      }),
+      secrets: collection('Secret', last?.secrets, () => keyed('Secret', byNsName)),
+      configMaps: collection('ConfigMap', last?.configMaps, () => keyed('ConfigMap', byNsName)),
+      namespaces: collection('Namespace', last?.namespaces, () =>
+        sortedMap(keyed('Namespace', (n) => n.metadata.name)),
       ),
-      problems,
+      gatewayClasses: collection('GatewayClass', last?.gatewayClasses, () =>
+        sortedMap(keyed('GatewayClass', (c) => c.metadata.name)),
+      ),
+      gateways: collection('Gateway', last?.gateways, () => sortedMap(keyed('Gateway', byNsName))),
+      httpRoutes: collection('HTTPRoute', last?.httpRoutes, () =>
+        objects('HTTPRoute').sort(byNamespaceAndName),
+      ),
+      grpcRoutes: collection('GRPCRoute', last?.grpcRoutes, () =>
+        objects('GRPCRoute').sort(byNamespaceAndName),
+      ),
+      referenceGrants: collection('ReferenceGrant', last?.referenceGrants, () => {
+        const grants = new Map<string, KindMap['ReferenceGrant'][]>();
+        for (const grant of objects('ReferenceGrant')) {
+          const list = grants.get(grant.metadata.namespace) ?? [];
+          list.push(grant);
+          grants.set(grant.metadata.namespace, list);
+        }
+        return new Map([...sortedMap(grants)].map(([ns, list]) => [ns, list.sort(byNamespaceAndName)]));
+      }),
+      problems: [...[...this.#originProblems.values()].flat(), ...[...duplicates.values()].flat()],
     };
+    this.#previous = { snapshot, duplicates };
+    this.#dirty.clear();
+    return snapshot;
   }
 }
 
