@@ -152,7 +152,7 @@ describe('access keys', () => {
     assert.equal((await from('127.0.0.1', 'nosecret.example', basic('alice', 'wonderland'))).status, 401);
     assert.match(
       await controller.log(),
-      /Ingress default\/nosecret auth-secret: Secret default\/missing not found; every request gets 401/,
+      /Ingress default\/nosecret haproxy.org\/auth-secret: Secret default\/missing not found; every request gets 401/,
     );
     // Once the Secret exists, its users get in.
     await controller.write('missing.yaml', [
