@@ -296,7 +296,10 @@ describe('TLS keys', () => {
     it('client-ca naming a missing Secret refuses every HTTPS connection and is reported', async () => {
       await setConfig({ 'client-ca': 'no-such-secret' });
       await eventually(async () => await assert.rejects(https('plain.example', CLIENT)));
-      assert.match(await controller.log(), /ConfigMap default\/haproxy-configmap client-ca: Secret default\/no-such-secret not found/);
+      assert.match(
+        await controller.log(),
+        /ConfigMap default\/haproxy-configmap client-ca: Secret default\/no-such-secret not found/,
+      );
       assert.equal((await controller.get('plain.example', '/')).pod, 'plain-1', 'HTTP still serves');
     });
 
