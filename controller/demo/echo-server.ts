@@ -1,7 +1,9 @@
 /**
  * A tiny HTTP echo server playing the part of a pod: answers every request
  * with who it is and what it received. Used by the demo and by the tests.
- * `?sleep=MS` delays the answer.
+ * `?sleep=MS` delays the answer; a request header `X-Echo-Set-Header:
+ * Name:value,Name2:value2` sets those response headers (as the Gateway API
+ * conformance echo server does).
  */
 import { createServer, type Server } from 'node:http';
 
@@ -33,11 +35,21 @@ export async function startEchoServer(pod: string, address: string, port: number
       headers: req.headers,
     };
     const body = `${JSON.stringify(reply)}\n`;
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'x-pod': pod,
-      'content-length': Buffer.byteLength(body),
-    });
+    const extra: [string, string][] = [];
+    const wanted = req.headers['x-echo-set-header'];
+    for (const pair of (Array.isArray(wanted) ? wanted.join(',') : (wanted ?? '')).split(',')) {
+      const colon = pair.indexOf(':');
+      if (colon > 0) extra.push([pair.slice(0, colon).trim(), pair.slice(colon + 1).trim()]);
+    }
+    res.writeHead(200, [
+      ...extra.flat(),
+      'content-type',
+      'application/json',
+      'x-pod',
+      pod,
+      'content-length',
+      String(Buffer.byteLength(body)),
+    ]);
     res.end(body);
   });
   server.keepAliveTimeout = 5_000;

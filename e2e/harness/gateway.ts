@@ -4,8 +4,9 @@
  * with the answer each must get (the Service whose pod answers, or a status).
  */
 import assert from 'node:assert/strict';
+import type { EchoReply } from '../../controller/demo/echo-server.ts';
 import type { TestController } from './controller.ts';
-import { type HttpReply, httpGet } from './http.ts';
+import { type HttpReply, httpGet, httpsGet } from './http.ts';
 import { describeReply, serviceOf } from './routing.ts';
 import { eventually } from './wait.ts';
 
@@ -30,13 +31,42 @@ export interface Row {
   expect: string | number;
   /** For redirects: the Location header. */
   location?: string;
+  /** What the pod received: its path (with query), Host, headers (values compared as a list) and headers it must not see. */
+  seen?: { path?: string; host?: string; headers?: Record<string, string>; absent?: string[] };
+  /** Response headers the client must get (values compared as a list), and those it must not. */
+  response?: { headers?: Record<string, string>; absent?: string[] };
+  /** TLS to the frontend, with this SNI (the row's host by default). */
+  tls?: boolean;
+}
+
+/** Header values compared as lists: `a,b` and `a, b` (two lines joined) are the same. */
+const asList = (value: string | string[] | undefined): string =>
+  (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((v) => v.trim())
+    .join(',');
+
+function checkHeaders(
+  what: string,
+  got: Record<string, string | string[] | undefined>,
+  expected: { headers?: Record<string, string>; absent?: string[] },
+): void {
+  for (const [name, value] of Object.entries(expected.headers ?? {}))
+    assert.equal(asList(got[name.toLowerCase()]), asList(value), `${what}: header ${name}`);
+  for (const name of expected.absent ?? [])
+    assert.equal(got[name.toLowerCase()], undefined, `${what}: header ${name} must be absent`);
 }
 
 /** The frontend a declared port is served on: 80 → --http-bind-port, others as declared. */
 export const boundPort = (controller: TestController, port: number | undefined): number =>
-  port === undefined || port === 80 ? controller.ports.http : port;
+  port === undefined || port === 80 ? controller.ports.http : port === 443 ? controller.ports.https : port;
 
 export function send(controller: TestController, row: Row): Promise<HttpReply> {
+  if (row.tls)
+    return httpsGet(boundPort(controller, row.port ?? 443), row.host ?? 'example.com', row.path, 5_000, {
+      ...(row.method && { method: row.method }),
+      ...(row.headers && { headers: row.headers }),
+    });
   return httpGet(
     boundPort(controller, row.port),
     row.path,
@@ -58,6 +88,13 @@ export function checkRow(reply: HttpReply, row: Row): void {
       `${what}: expected status ${row.expect}, got ${describeReply(reply)}`,
     );
   if (row.location !== undefined) assert.equal(reply.headers.location, row.location, `${what}: Location`);
+  if (row.response) checkHeaders(`${what} (response)`, reply.headers, row.response);
+  if (row.seen) {
+    const echo = JSON.parse(reply.body) as EchoReply;
+    if (row.seen.path !== undefined) assert.equal(echo.path, row.seen.path, `${what}: path the pod saw`);
+    if (row.seen.host !== undefined) assert.equal(echo.host, row.seen.host, `${what}: Host the pod saw`);
+    checkHeaders(`${what} (request the pod saw)`, echo.headers, row.seen);
+  }
 }
 
 /**

@@ -66,18 +66,25 @@ export function httpsGet(
   servername: string,
   path: string,
   timeoutMs = 5_000,
-  /** A client certificate to present (`cert`, `key`), or a source address. */
-  tls: { cert?: string; key?: string; localAddress?: string } = {},
+  /** A client certificate to present (`cert`, `key`), a source address, another method or more headers. */
+  tls: {
+    cert?: string;
+    key?: string;
+    localAddress?: string;
+    method?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<HttpReply> {
+  const { headers, ...rest } = tls;
   return send(
     httpsRequest,
     {
       port,
       path,
       servername,
-      headers: { host: servername },
+      headers: { host: servername, ...headers },
       rejectUnauthorized: false,
-      ...tls,
+      ...rest,
     } as RequestOptions,
     timeoutMs,
   );
