@@ -104,7 +104,8 @@ export class ModelMemo {
       previous.settings === next.settings &&
       previous.policy === next.policy &&
       previous.endpoints === next.endpoints &&
-      previous.service === next.service &&
+      previous.service.namespace === next.service.namespace &&
+      previous.service.name === next.service.name &&
       previous.snippet === next.snippet &&
       sameSizing(previous.servers, next.servers)
       ? previous
