@@ -8,7 +8,16 @@ import { type Ingress, type Secret, TLS_SECRET_TYPE } from '../store/schemas.ts'
 import { nsName, type Snapshot } from '../store/store.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { TLS_FRONTEND_KEYS } from './settings/tls-keys.ts';
-import type { Certificate } from './types.ts';
+
+/** A certificate served by SNI: one per Secret. */
+export interface Certificate {
+  /** File name in the certificate directory, `<namespace>_<secret>.pem`. */
+  file: string;
+  /** Certificate chain followed by the private key. */
+  pem: string;
+  /** SNI names this certificate is served for (may include `*.` wildcards). */
+  sni: string[];
+}
 
 /** Where a Secret was named, for the problems it raises: the object and the exact key or field. */
 export interface SecretOrigin {

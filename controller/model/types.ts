@@ -60,14 +60,7 @@ export interface Backend {
   endpoints: Endpoint[];
 }
 
-export interface Certificate {
-  /** File name in the certificate directory, `<namespace>_<secret>.pem`. */
-  file: string;
-  /** Certificate chain followed by the private key. */
-  pem: string;
-  /** SNI names this certificate is served for (may include `*.` wildcards). */
-  sni: string[];
-}
+export type { Certificate } from './tls.ts';
 
 /**
  * How a route's path is compared with the request path: Ingress v1 (ImplementationSpecific

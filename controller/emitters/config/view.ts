@@ -53,11 +53,6 @@ function binds(listen: Listen, port: number): string[] {
 }
 
 /**
- * Server options shared by rendered slots and servers added over the Runtime API,
- * so only keywords `add server` accepts (HAProxy 2.6) may appear here. Cookie
- * persistence needs nothing per server: cookies are dynamic (address hash).
- */
-/**
  * The HTTPS side: bind options of the terminating frontend, and with
  * ssl-passthrough the TCP frontend in front of it that routes by SNI and hands
  * everything else to it over a local socket (PROXY v2 keeps client addresses).
@@ -105,6 +100,11 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   };
 }
 
+/**
+ * Server options shared by rendered slots and servers added over the Runtime API,
+ * so only keywords `add server` accepts (HAProxy 2.6) may appear here. Cookie
+ * persistence needs nothing per server: cookies are dynamic (address hash).
+ */
 export function serverOptions(settings: DesiredState['backends'][number]['settings']): string {
   const options: string[] = [];
   if (settings.check) {

@@ -59,7 +59,3 @@ export function collectionPath(resource: Resource, namespace?: string): string {
     ? `${base}/namespaces/${namespace}/${resource.plural}`
     : `${base}/${resource.plural}`;
 }
-
-export function objectPath(resource: Resource, namespace: string | undefined, name: string): string {
-  return `${collectionPath(resource, namespace)}/${name}`;
-}
