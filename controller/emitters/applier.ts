@@ -28,6 +28,7 @@ import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
 import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
 import { type MapFiles, mapFilesOf, planMaps } from './runtime/maps.ts';
+import { planPatternFiles } from './runtime/pattern-files.ts';
 import { excessSlots, planSlots, type SlotTable } from './runtime/slots.ts';
 import { describeChange, structureOf } from './structure.ts';
 
@@ -136,8 +137,14 @@ export class Applier {
     if (servers.kind === 'reload') return { reload: servers.reason };
     const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
     const maps = planMaps(applied.state, applied.maps, state, paths.configDir);
+    const patterns = planPatternFiles(applied.state.patternFiles, state.patternFiles, paths.configDir);
     const commands = [...certificates.commands, ...servers.commands];
-    if (commands.length === 0 && certificates.write.length === 0 && maps.replace.length === 0) {
+    if (
+      commands.length === 0 &&
+      certificates.write.length === 0 &&
+      maps.replace.length === 0 &&
+      patterns.replace.length === 0
+    ) {
       this.#applied = { ...applied, state, backends: byName(state), slots: servers.slots, maps: maps.files };
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
@@ -148,13 +155,16 @@ export class Applier {
     const { roundTrips } = await runtime.apply(commands);
     const mapped = await runtime.replaceMaps(maps.replace);
     await replaceFiles(paths.configDir, maps.write);
+    const patterned = await runtime.replaceAcls(patterns.replace);
+    await replaceFiles(paths.configDir, patterns.write);
     await removeFiles(paths.configDir, certificates.remove);
     this.#applied = { ...applied, state, backends: byName(state), slots: servers.slots, maps: maps.files };
-    metrics.runtimeCommands.inc(commands.length + mapped.commands);
+    metrics.runtimeCommands.inc(commands.length + mapped.commands + patterned.commands);
     const changed = [
       certificates.commands.length > 0 && 'certificates',
       servers.commands.length > 0 && 'servers',
       maps.replace.length > 0 && 'routes',
+      patterns.replace.length > 0 && 'pattern files',
     ].filter(Boolean);
     log.info(
       { commands: commands.length + mapped.commands, roundTrips: roundTrips + mapped.roundTrips, changed },

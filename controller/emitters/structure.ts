@@ -35,10 +35,20 @@ function backendStructure(backend: Backend): string {
 }
 
 export function structureOf(state: DesiredState): string {
-  const { problems: _problems, gatewayStatus: _status, backends, tls, routing, ...rest } = state;
+  const {
+    problems: _problems,
+    gatewayStatus: _status,
+    backends,
+    tls,
+    routing,
+    patternFiles,
+    ...rest
+  } = state;
   const { certificates: _certificates, defaultCertificate, ...tlsRest } = tls;
   const head = JSON.stringify({
     ...rest,
+    // Which pattern files haproxy.cfg loads; their patterns change at run time.
+    patternFiles: patternFiles?.map((f) => f.name),
     routing: routingStructure(state),
     passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },

@@ -68,6 +68,12 @@ function mapPayloads(lines: readonly string[]): string[] {
   return payloads;
 }
 
+/** A pattern file's new patterns, keyed by the file name haproxy.cfg loads it from. */
+export interface AclReplacement {
+  file: string;
+  patterns: readonly string[];
+}
+
 export class RuntimeApi {
   readonly #socket: string;
   /** Commands per connection: bounds how long one round trip holds the CLI. */
@@ -116,6 +122,28 @@ export class RuntimeApi {
     });
     const { roundTrips } = await this.apply(commands);
     return { roundTrips: roundTrips + 1, commands: commands.length + maps.length };
+  }
+
+  /**
+   * Replaces whole ACL pattern files as replaceMaps replaces maps: a new
+   * version per file, one `add acl` per pattern, then the commit.
+   */
+  async replaceAcls(acls: readonly AclReplacement[]): Promise<{ roundTrips: number; commands: number }> {
+    if (acls.length === 0) return { roundTrips: 0, commands: 0 };
+    const prepared = await runCommands(
+      this.#socket,
+      acls.map((a) => `prepare acl ${a.file}`),
+    );
+    const commands: string[] = [];
+    acls.forEach((acl, i) => {
+      const answer = prepared[i] ?? '';
+      const version = /^New version created: (\d+)$/m.exec(answer.trim())?.[1];
+      if (!version) throw new RuntimeCommandError(`prepare acl ${acl.file}`, answer);
+      for (const pattern of acl.patterns) commands.push(`add acl @${version} ${acl.file} ${pattern}`);
+      commands.push(`commit acl @${version} ${acl.file}`);
+    });
+    const { roundTrips } = await this.apply(commands);
+    return { roundTrips: roundTrips + 1, commands: commands.length + acls.length };
   }
 
   /**

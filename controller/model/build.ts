@@ -18,6 +18,7 @@ import { ignoredIngress, ingressClassifier } from './ingress-class.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
+import { buildPatternFiles } from './pattern-files.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
@@ -229,6 +230,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((b) => memo.backend(b));
   memo.settle(stableBackends);
+  const patternFiles = buildPatternFiles(snapshot, options.patternfilesConfigMap, stableBackends, problems);
   const ready = options.local ? servicesWithoutReadyEndpoints(stableBackends, snapshot) : [];
   const snippet = (lines: string[], origin: KeyOrigin | undefined): Snippet | undefined =>
     origin && lines.length > 0 ? { lines, ref: origin.ref, field: origin.field } : undefined;
@@ -251,6 +253,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     ...(options.errorfilesConfigMap && {
       errorfiles: buildErrorfiles(snapshot, options.errorfilesConfigMap, problems),
     }),
+    ...(patternFiles.length > 0 && { patternFiles }),
     ...(options.tcpServicesConfigMap && {
       tcpServices: { services: tcp.services, logFormat: tcp.logFormat },
     }),

@@ -3,8 +3,9 @@
  * Plain data, deterministic (sorted), free of Kubernetes shapes.
  */
 import type { ObjectRef, Problem, ProblemRef } from '../store/problems.ts';
-import type { GatewayApiStatus } from './gateway/status-types.ts';
 import type { Errorfile } from './errorfiles.ts';
+import type { GatewayApiStatus } from './gateway/status-types.ts';
+import type { PatternFile } from './pattern-files.ts';
 import type { BackendPolicy } from './policy.ts';
 import type { RequestCondition } from './request-conditions.ts';
 import type { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
@@ -147,6 +148,8 @@ export interface DesiredState {
   tcpServices?: { services: TcpService[]; logFormat: string | undefined };
   /** --configmap-errorfiles: HAProxy's error pages replaced by status code. */
   errorfiles?: Errorfile[];
+  /** --configmap-patternfiles: the pattern files access lists read; their content changes at run time. */
+  patternFiles?: PatternFile[];
   problems: Problem[];
 }
 

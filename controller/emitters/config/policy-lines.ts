@@ -11,8 +11,10 @@
  * quote, which they print escaped; anywhere else the schemas refuse quotes,
  * so a quote reaching here is a bug and throws.
  */
+import { PATTERN_DIR } from '../../model/pattern-files.ts';
 import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
+import { srcAcl } from './access-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
 
 export class UnquotableValueError extends Error {}
@@ -154,7 +156,7 @@ export function captureSlots(policies: readonly BackendPolicy[]): { lengths: num
 }
 
 /** The policy's backend lines, each without indentation; captures use slots from `firstCaptureId` on. */
-export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[] {
+export function policyLines(policy: BackendPolicy, firstCaptureId = 0, patternDir = PATTERN_DIR): string[] {
   const lines: string[] = [];
   if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
   for (const [i, sample] of (policy.captures?.samples ?? []).entries())
@@ -164,9 +166,9 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0): string[]
   if (policy.redirectLocation) lines.push(...redirectLocation(policy.redirectLocation));
   if (policy.sslRedirect) lines.push(...sslRedirect(policy.sslRedirect));
   if (policy.denyList)
-    lines.push(`http-request deny deny_status 403 if { src ${policy.denyList.join(' ')} }`);
+    lines.push(`http-request deny deny_status 403 if { ${srcAcl(policy.denyList, patternDir)} }`);
   if (policy.allowList)
-    lines.push(`http-request deny deny_status 403 unless { src ${policy.allowList.join(' ')} }`);
+    lines.push(`http-request deny deny_status 403 unless { ${srcAcl(policy.allowList, patternDir)} }`);
   if (policy.rateLimit) lines.push(...rateLimit(policy.rateLimit));
   const corsLines = policy.cors ? cors(policy.cors) : [];
   lines.push(...corsLines.filter((l) => l.startsWith('http-request')));

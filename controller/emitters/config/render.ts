@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
+import { patternFileFiles } from '../runtime/pattern-files.ts';
 import { errorfileFiles } from './errorfiles.ts';
 import { type MapEntry, routingMaps } from './route-map.ts';
 import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP } from './view.ts';
@@ -172,6 +173,7 @@ export function renderFiles(
     files.push({ path: `${CERT_DIR}/${extra.file}`, content: extra.pem, mode: 0o600 });
   files.push({ path: PASSTHROUGH_MAP, content: mapFile(routing.passthrough), mode: 0o644 });
   files.push(...errorfileFiles(state));
+  files.push(...patternFileFiles(state.patternFiles));
   return files;
 }
 

@@ -4,11 +4,13 @@
  * haproxy.cfg is made here or in the model, never in a template.
  */
 import { dirname } from 'node:path';
+import { PATTERN_DIR } from '../../model/pattern-files.ts';
 import { SYSTEM_CA, tlsFileName } from '../../model/tls.ts';
 import type { DesiredState, Snippet } from '../../model/types.ts';
 import { BUILTIN_DEFAULT_BACKEND, BUILTIN_ERROR_BACKEND } from '../../model/types.ts';
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
+import { tcpAccessLines } from './access-lines.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 import { planRoutes, routingLines, SPLITS_MAP } from './route-map.ts';
@@ -207,7 +209,10 @@ export function buildView(
       service: refLabel(b.service),
       lines: backendLines(b),
       snippet: snippet(b.snippet, ` in backend ${b.name}`),
-      policy: policyLines(b.policy, captures.firstIds[i]),
+      policy:
+        b.mode === 'tcp'
+          ? tcpAccessLines(b.policy, file(PATTERN_DIR))
+          : policyLines(b.policy, captures.firstIds[i], file(PATTERN_DIR)),
       defaultServer: defaultServerLines(b),
       servers: (slots.get(b.name) ?? []).map((s) => ({
         name: s.name,

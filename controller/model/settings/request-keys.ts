@@ -4,6 +4,8 @@
  * the backend a route points at (see controller/model/policy.ts) and may be
  * set on a Service, an Ingress or in the ConfigMap.
  */
+
+import { accessList } from './access-lists.ts';
 import { REDIRECT_KEYS } from './redirect-keys.ts';
 import { defineKey } from './registry.ts';
 import {
@@ -127,18 +129,19 @@ const ACCESS_KEYS = {
     name: 'allow-list',
     aliases: ['whitelist'],
     scopes: ALL,
-    schema: addressList.optional(),
+    schema: accessList.optional(),
     default: undefined,
     description:
-      'Only these client addresses or CIDR blocks (IPv4 and IPv6, separated by commas or spaces) are served; others get 403.',
+      'Only these client addresses or CIDR blocks (IPv4 and IPv6, separated by commas or spaces) are served; others get 403 (on an ssl-passthrough route, their connection is closed). `patterns/NAME` reads them from the pattern file NAME of --configmap-patternfiles, which changes without a reload.',
   }),
   denyList: defineKey({
     name: 'deny-list',
     aliases: ['blacklist'],
     scopes: ALL,
-    schema: addressList.optional(),
+    schema: accessList.optional(),
     default: undefined,
-    description: 'Client addresses or CIDR blocks that get 403.',
+    description:
+      'Client addresses or CIDR blocks that get 403 (on an ssl-passthrough route, their connection is closed); `patterns/NAME` reads them from a pattern file, as allow-list does.',
   }),
   rateLimitRequests: defineKey({
     name: 'rate-limit-requests',

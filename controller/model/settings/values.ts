@@ -297,7 +297,7 @@ export const configSnippet = z.string().transform((s, ctx) => {
 
 // Shared by every group of keys: one schema per kind of value.
 
-function validAddress(entry: string): boolean {
+export function validAddress(entry: string): boolean {
   const [address = '', prefix, extra] = entry.split('/');
   if (extra !== undefined) return false;
   const family = isIP(address);
