@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Problem } from '../../store/problems.ts';
 import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './keys.ts';
+import { TLS_BACKEND_KEYS } from './tls-keys.ts';
 import { readKey, type SettingKey } from './registry.ts';
 import { checkHttp, configSnippet, logFormat, proxyProtocol, syslogServers } from './values.ts';
 
@@ -138,8 +139,10 @@ describe('bad values for every backend, global and defaults key', () => {
     covered(k.name),
   ) as SettingKey<unknown>[];
 
-  it('has a table entry for every global and defaults key', () => {
-    for (const key of Object.values({ ...GLOBAL_KEYS, ...DEFAULTS_KEYS }))
+  it('has a table entry for every backend, global and defaults key', () => {
+    const tls = new Set(Object.values(TLS_BACKEND_KEYS).map((k) => k.name));
+    const own = Object.values(BACKEND_KEYS).filter((k) => !tls.has(k.name));
+    for (const key of [...Object.values({ ...GLOBAL_KEYS, ...DEFAULTS_KEYS }), ...own])
       assert.ok(covered(key.name), `bad values for ${key.name}`);
     for (const name of Object.keys(BAD))
       assert.ok(
