@@ -24,6 +24,9 @@ export const HTTP_ONLY = [
   'serverProto',
 ] as const satisfies readonly (keyof BackendSettings)[];
 
+/** Request keys a TCP backend honours. */
+const TCP_REQUEST_KEYS = new Set<string>(['allowList', 'denyList']);
+
 export interface ModeDecision {
   mode: BackendMode;
   settings: BackendSettings;
@@ -48,7 +51,9 @@ export function decideMode(
       });
   };
   for (const key of HTTP_ONLY) ignored(origins.backend[key]);
-  for (const origin of Object.values(origins.request)) ignored(origin);
+  // Access lists apply to a TCP backend too: by source address, when the connection starts.
+  for (const [key, origin] of Object.entries(origins.request))
+    if (!TCP_REQUEST_KEYS.has(key)) ignored(origin);
   return {
     mode: 'tcp',
     settings: {
@@ -62,6 +67,9 @@ export function decideMode(
       serverCrt: undefined,
       serverProto: undefined,
     },
-    policy: {},
+    policy: {
+      ...(policy.allowList && { allowList: policy.allowList }),
+      ...(policy.denyList && { denyList: policy.denyList }),
+    },
   };
 }

@@ -118,6 +118,6 @@ export const TLS_BACKEND_KEYS = {
     schema: bool,
     default: false,
     description:
-      "Pass TLS on the HTTPS port through to the pods by SNI, unterminated (TCP): the pods present their own certificates. The route's hosts are then served only on the HTTPS port; request annotations do not apply.",
+      "Pass TLS on the HTTPS port through to the pods by SNI, unterminated (TCP): the pods present their own certificates. The route's hosts are then served only on the HTTPS port; of the request annotations only allow-list and deny-list apply (by source address, when the connection starts).",
   }),
 };
