@@ -32,8 +32,11 @@ import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
 import { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { lintCommand } from './lint.ts';
 import { migrateCommand } from './migrate.ts';
+import { listenOf, modelOptionsOf } from './model-options.ts';
 import { helpText, type Options, parseOptions, UsageError } from './options.ts';
+import { renderCommand } from './render.ts';
 
 const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
 
@@ -53,31 +56,7 @@ export async function run(
     throw new UsageError(`--templates ${options.templates}: no such directory`);
   const templates = options.templates ? new UserTemplates(options.templates) : undefined;
   await templates?.read();
-  const modelOptions = {
-    configMap: options.configmap,
-    ingressClass: options['ingress.class'],
-    emptyIngressClass: options['empty-ingress-class'],
-    defaultBackendService: options['default-backend-service'],
-    defaultSslCertificate: options['default-ssl-certificate'],
-    allowConfigSnippets: options['allow-config-snippets'],
-    annotationDialect: options['default-annotation-dialect'],
-    ingressNginxAnnotations: !options['disable-ingress-nginx-annotations'],
-    tcpServicesConfigMap: options['configmap-tcp-services'],
-    errorfilesConfigMap: options['configmap-errorfiles'],
-    patternfilesConfigMap: options['configmap-patternfiles'],
-    local: manifestsDir !== undefined,
-    gatewayApi: {
-      controllerName: options['gateway-controller-name'],
-      // Ports the controller and HAProxy bind for themselves: not for Gateway listeners.
-      reservedPorts: [
-        options['http-bind-port'],
-        options['https-bind-port'],
-        options['stats-bind-port'],
-        options['healthz-bind-port'],
-        options['controller-port'],
-      ],
-    },
-  };
+  const modelOptions = modelOptionsOf(options, manifestsDir !== undefined);
   const metrics = new Metrics();
   const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);
   const configDir = options['config-dir'];
@@ -121,14 +100,7 @@ export async function run(
     runtime: new RuntimeApi(statsSocket),
     master: new MasterCli(masterSocket),
     process: haproxy,
-    listen: {
-      ipv4Address: options['disable-ipv4'] ? undefined : options['ipv4-bind-address'],
-      ipv6Address: ipv6 ? options['ipv6-bind-address'] : undefined,
-      httpPort: options['http-bind-port'],
-      httpsPort: options['https-bind-port'],
-      statsPort: options['stats-bind-port'],
-      healthzPort: options['healthz-bind-port'],
-    },
+    listen: listenOf(options, ipv6),
     paths: { configDir, statsSocket },
     fallbackPem,
     metrics,
@@ -289,6 +261,8 @@ function canListenOn(address: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'render') process.exit(await renderCommand(process.argv.slice(3)));
+  if (process.argv[2] === 'lint') process.exit(await lintCommand(process.argv.slice(3)));
   if (process.argv[2] === 'migrate') process.exit(await migrateCommand(process.argv.slice(3)));
   let options: Options;
   try {
