@@ -187,6 +187,8 @@ describe('cluster mode', () => {
     await eventually(async () => {
       assert.equal(await status('status'), JSON.stringify([{ ip: clusterIP }]));
     }, 5_000);
+    // Status describes what HAProxy serves: once it is written, the route answers.
+    assert.equal((await controller.get('status.example', '/')).status, 200);
     // Not ours: left alone.
     assert.equal(await status('other-class'), '[]');
   });
