@@ -6,6 +6,7 @@
  * pattern file and change without a reload.
  */
 import assert from 'node:assert/strict';
+import { connect as tcpConnect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect } from 'node:tls';
 import { selfSigned } from './harness/certs.ts';
@@ -19,13 +20,8 @@ const POD_CERT = selfSigned('pt.example');
 /** The subject CN the server presents to a client at `source`, or the error that ended the handshake. */
 function handshake(port: number, servername: string, source: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = connect({
-      host: '127.0.0.1',
-      port,
-      servername,
-      localAddress: source,
-      rejectUnauthorized: false,
-    });
+    const tcp = tcpConnect({ host: '127.0.0.1', port, localAddress: source });
+    const socket = connect({ socket: tcp, servername, rejectUnauthorized: false });
     socket.setTimeout(3_000, () => socket.destroy(new Error('timeout')));
     socket.once('secureConnect', () => {
       resolve(`cert ${String(socket.getPeerCertificate().subject?.CN)}`);

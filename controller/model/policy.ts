@@ -55,6 +55,8 @@ export interface BackendPolicy {
     headers: RequestSettings['corsAllowHeaders'];
     credentials: RequestSettings['corsAllowCredentials'];
     maxAge: RequestSettings['corsMaxAge'];
+    /** cors-respond-to-options: answer every OPTIONS request, not only preflights. */
+    respondToOptions?: boolean;
   };
   /**
    * Basic auth. `userlist` names the Secret's users section; without it (no
@@ -153,6 +155,7 @@ export function resolvePolicy(
       headers: s.corsAllowHeaders,
       credentials: s.corsAllowCredentials,
       maxAge: s.corsMaxAge,
+      ...(s.corsRespondToOptions && { respondToOptions: true }),
     };
   }
   if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, origins, context, secretOf, problems);

@@ -84,6 +84,9 @@ describe('policyLines', () => {
       `http-response set-header Content-Security-Policy 'default-src '\\''self'\\'' "x" #1'`,
       "http-response set-header Access-Control-Allow-Origin '%[var(txn.cors_origin)]' if { var(txn.cors_origin) -m found }",
       'http-response set-header Access-Control-Allow-Credentials true if { var(txn.cors_origin) -m found }',
+      "http-response set-header Access-Control-Allow-Methods 'GET, POST' if { var(txn.cors_origin) -m found }",
+      "http-response set-header Access-Control-Allow-Headers '*' if { var(txn.cors_origin) -m found }",
+      'http-response set-header Access-Control-Max-Age 60 if { var(txn.cors_origin) -m found }',
       'http-response add-header Vary Origin',
       "http-response set-header Strict-Transport-Security 'max-age=600; includeSubDomains; preload' if { ssl_fc }",
     ]);
@@ -100,7 +103,27 @@ describe('policyLines', () => {
       "http-request auth realm 'Protected Content'",
       "http-request redirect location 'https://x.example%[pathq]' code 302",
       "http-response set-header Access-Control-Allow-Origin '*'",
+      "http-response set-header Access-Control-Allow-Methods '*'",
+      "http-response set-header Access-Control-Allow-Headers '*'",
+      'http-response set-header Access-Control-Max-Age 5',
     ]);
+  });
+
+  it('cors-respond-to-options answers every OPTIONS request, after the preflight rule', () => {
+    const lines = policyLines({
+      cors: {
+        origins: '*',
+        methods: 'GET',
+        headers: '*',
+        credentials: false,
+        maxAge: 5,
+        respondToOptions: true,
+      },
+    });
+    assert.equal(
+      lines[1],
+      "http-request return status 204 hdr Access-Control-Allow-Origin '*' hdr Access-Control-Allow-Methods 'GET' hdr Access-Control-Allow-Headers '*' hdr Access-Control-Max-Age 5 if METH_OPTIONS",
+    );
   });
 
   it('matches a regular-expression origin with -m reg, quoted', () => {

@@ -94,11 +94,23 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
   const credentials = policy.credentials
     ? ['http-response set-header Access-Control-Allow-Credentials true']
     : [];
+  // As the reference controller does: ordinary responses carry them too, not only preflight answers.
+  const described = [
+    `http-response set-header Access-Control-Allow-Methods ${quote(literal(policy.methods))}`,
+    `http-response set-header Access-Control-Allow-Headers ${quote(literal(policy.headers))}`,
+    `http-response set-header Access-Control-Max-Age ${policy.maxAge}`,
+  ];
+  // cors-respond-to-options: a bare OPTIONS request is answered too, not only a preflight.
+  const options = policy.respondToOptions ? ' METH_OPTIONS' : '';
   if (policy.origins === '*') {
     return [
       `http-request return status 204 hdr Access-Control-Allow-Origin '*' ${common} if ${PREFLIGHT}`,
+      ...(options
+        ? [`http-request return status 204 hdr Access-Control-Allow-Origin '*' ${common} if${options}`]
+        : []),
       `http-response set-header Access-Control-Allow-Origin '*'`,
       ...credentials,
+      ...described,
     ];
   }
   // A list or a regular expression: the request's Origin is echoed back when it matches.
@@ -110,8 +122,14 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
     `http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) ${allowed} }`,
     `http-request return status 204 hdr Access-Control-Allow-Origin ${origin} hdr Vary Origin ${common} if ${PREFLIGHT} { var(txn.cors_origin) -m found }`,
     `http-request return status 204 hdr Vary Origin if ${PREFLIGHT}`,
+    // As the reference does, only for an allowed Origin: other OPTIONS requests reach the pods.
+    ...(options
+      ? [
+          `http-request return status 204 hdr Access-Control-Allow-Origin ${origin} hdr Vary Origin ${common} if${options} { var(txn.cors_origin) -m found }`,
+        ]
+      : []),
     `http-response set-header Access-Control-Allow-Origin ${origin} if { var(txn.cors_origin) -m found }`,
-    ...credentials.map((l) => `${l} if { var(txn.cors_origin) -m found }`),
+    ...[...credentials, ...described].map((l) => `${l} if { var(txn.cors_origin) -m found }`),
     'http-response add-header Vary Origin',
   ];
 }

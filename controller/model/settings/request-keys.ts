@@ -241,6 +241,14 @@ const CORS_KEYS = {
     default: false,
     description: 'Send Access-Control-Allow-Credentials: true.',
   }),
+  corsRespondToOptions: defineKey({
+    name: 'cors-respond-to-options',
+    scopes: ALL,
+    schema: bool,
+    default: false,
+    description:
+      'With cors-enable, HAProxy answers every OPTIONS request with 204 and the CORS headers, not only preflights (OPTIONS with Access-Control-Request-Method); the pods see none.',
+  }),
   corsMaxAge: defineKey({
     name: 'cors-max-age',
     scopes: ALL,
