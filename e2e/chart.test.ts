@@ -205,6 +205,19 @@ describe('helm chart', () => {
     ]);
   });
 
+  it("LoadBalancer values: the Grafana dashboard in a ConfigMap that Grafana's dashboard sidecar loads", () => {
+    const dashboards = (install: Install) =>
+      install.kinds('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+    assert.deepEqual(dashboards(installs.defaults), [], 'off by default');
+    const [configMap, ...more] = dashboards(installs.loadBalancer);
+    assert.equal(more.length, 0);
+    assert.deepEqual(configMap?.metadata.annotations, { grafana_folder: 'Ingress' });
+    const data = z.record(z.string(), z.string()).parse(configMap?.data);
+    const shipped = readFileSync(join(CHART_DIR, 'dashboards', 'haproxy-sidecar-ingress.json'), 'utf8');
+    assert.deepEqual(Object.keys(data), ['haproxy-sidecar-ingress.json']);
+    assert.deepEqual(JSON.parse(data['haproxy-sidecar-ingress.json'] ?? ''), JSON.parse(shipped));
+  });
+
   it('default-class values: its own IngressClass as the default, one replica, stats on a ClusterIP Service, no PDB', () => {
     const install = installs.defaultClass;
     const ingressClass = install.ingressClass();

@@ -18,7 +18,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INSTALL_30 = join(ROOT, 'scripts', 'install-haproxy-3.0.sh');
 
 const ALL_TESTS = ['controller/**/*.test.ts', 'e2e/**/*.test.ts'];
-/** The files that run on HAProxy 3.0 too: pod churn, reloads, TLS, and what `haproxy -c` must accept. */
+/** The files that run on HAProxy 3.0 too: pod churn, reloads, TLS, what `haproxy -c` must accept, and the exporter's names. */
 const ON_HAPROXY_30 = [
   'e2e/churn.test.ts',
   'e2e/runtime-first.test.ts',
@@ -35,6 +35,7 @@ const ON_HAPROXY_30 = [
   'e2e/global-keys.test.ts',
   'e2e/timeout-keys.test.ts',
   'e2e/sample-expressions.test.ts',
+  'e2e/grafana-dashboard.test.ts',
 ];
 
 interface Run {
