@@ -27,6 +27,7 @@ import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './
 import { withoutSnippets } from './snippets.ts';
 import { buildTcpServices } from './tcp-services.ts';
 import { buildTls } from './tls.ts';
+import { logsTraffic } from './traffic-logs.ts';
 import {
   ANY_HOST,
   BUILTIN_DEFAULT_BACKEND,
@@ -243,7 +244,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     : {};
   const state: DesiredState = {
     global: settled.global,
-    defaults: { ...defaults, timeoutServer },
+    defaults: { ...defaults, timeoutServer, logTraffic: logsTraffic(global.syslogServer) },
     snippets,
     routing: memo.routing(routing),
     backends: stableBackends,

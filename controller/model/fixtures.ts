@@ -19,6 +19,7 @@ export const DEFAULT_GLOBAL: DesiredState['global'] = defaultsOf(GLOBAL_KEYS);
 export const DEFAULT_DEFAULTS: DesiredState['defaults'] = {
   ...defaultsOf(DEFAULTS_KEYS),
   timeoutServer: BACKEND_KEYS.timeoutServer.default,
+  logTraffic: false,
 };
 
 export function makeBackend(

@@ -134,7 +134,8 @@ export interface Routing {
 
 export interface DesiredState {
   global: Resolved<typeof GLOBAL_KEYS>;
-  defaults: Resolved<typeof DEFAULTS_KEYS> & { timeoutServer: string };
+  /** `logTraffic`: some log target keeps the per-request lines (level info). */
+  defaults: Resolved<typeof DEFAULTS_KEYS> & { timeoutServer: string; logTraffic: boolean };
   routing: Routing;
   /** global-, frontend- and stats-config-snippet, when snippets are allowed. */
   snippets: { global?: Snippet; frontend?: Snippet; stats?: Snippet };

@@ -47,6 +47,8 @@ export function defaultsLines(state: DesiredState): string[] {
   const lines = ['mode http', 'log global'];
   lines.push(defaults.logFormat === undefined ? 'option httplog' : `log-format "${defaults.logFormat}"`);
   if (defaults.dontlognull) lines.push('option dontlognull');
+  // Every log target drops per-request lines: build them only for requests that failed.
+  if (!defaults.logTraffic) lines.push('option dontlog-normal');
   if (defaults.logasap) lines.push('option logasap');
   lines.push(
     `option ${defaults.httpConnectionMode}`,
