@@ -10,6 +10,7 @@ import type { ModelOptions } from '../../model/build.ts';
 import { ingressClassFilter } from '../../model/ingress-class.ts';
 import type { DesiredState } from '../../model/types.ts';
 import type { Snapshot } from '../../store/store.ts';
+import { canonical, gatewayStatusPatches } from './gateway-status.ts';
 import { type PublishOptions, publishedAddresses, statusUpdates } from './ingress-status.ts';
 import { type PlannedEvent, plannedEvents } from './problem-events.ts';
 
@@ -34,6 +35,8 @@ export class ClusterReporter {
   #again = false;
   #retry: NodeJS.Timeout | undefined;
   #noAddressLogged = false;
+  /** Status path → the resourceVersion a patch was worked out from, and the status it wrote. */
+  #gatewayWritten = new Map<string, { from: string | undefined; status: string }>();
 
   constructor(client: ApiClient, elector: LeaderElector, options: ClusterReporterOptions, log: Logger) {
     this.#client = client;
@@ -75,7 +78,10 @@ export class ClusterReporter {
   async #pass(): Promise<void> {
     const latest = this.#latest;
     if (!latest || !this.#elector.isLeader) return;
-    const failures = (await this.#writeStatus(latest.snapshot)) + (await this.#writeEvents(latest));
+    const failures =
+      (await this.#writeStatus(latest.snapshot)) +
+      (await this.#writeGatewayStatus(latest)) +
+      (await this.#writeEvents(latest));
     if (failures > 0) {
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => this.#kick(), RETRY_MS);
@@ -115,6 +121,48 @@ export class ClusterReporter {
         if (error instanceof ApiError && error.status === 404) continue;
         failures++;
         this.#log.warn({ err: (error as Error).message }, 'Ingress status update failed; will retry');
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Gateway API status of the state HAProxy serves. A patch carries the
+   * resourceVersion it was worked out from: a conflict is retried from the
+   * next snapshot. What was just written is not written again while the
+   * watch has not brought the object back yet.
+   */
+  async #writeGatewayStatus({
+    state,
+    snapshot,
+  }: {
+    state: DesiredState;
+    snapshot: Snapshot;
+  }): Promise<number> {
+    if (!state.gatewayStatus) return 0;
+    const addresses = publishedAddresses(snapshot, this.#options.publish);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    let failures = 0;
+    for (const patch of gatewayStatusPatches(state.gatewayStatus, snapshot, addresses, now)) {
+      if (!this.#elector.isLeader) return failures;
+      const written = this.#gatewayWritten.get(patch.path);
+      const status = canonical(patch.body.status);
+      if (written && written.from === patch.resourceVersion && written.status === status) continue;
+      try {
+        await this.#client.request('PATCH', patch.path, {
+          body: patch.body,
+          contentType: 'application/merge-patch+json',
+          timeoutMs: 10_000,
+        });
+        this.#gatewayWritten.set(patch.path, { from: patch.resourceVersion, status });
+        this.#log.info({ object: patch.object }, 'Gateway API status updated');
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) continue;
+        failures++;
+        this.#log.warn(
+          { err: (error as Error).message, object: patch.object },
+          'Gateway API status update failed; will retry',
+        );
       }
     }
     return failures;
