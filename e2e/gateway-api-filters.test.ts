@@ -315,6 +315,50 @@ describe('Gateway API filters (local mode)', () => {
     );
   });
 
+  it('values with quotes, #, % and $ reach HAProxy as written, in matches, rewrites and header edits', async () => {
+    const odd = "it's #1 at 100% $HOME";
+    await scenario(
+      [
+        httpRoute('odd-values', {
+          parentRefs: [{ name: 'gw', sectionName: 'http' }],
+          hostnames: ['odd.example'],
+          rules: [
+            {
+              matches: [
+                {
+                  path: { type: 'PathPrefix', value: "/a'b$(c)*+" },
+                  headers: [{ name: 'X-Odd', value: odd }],
+                },
+              ],
+              filters: [
+                {
+                  type: 'RequestHeaderModifier',
+                  requestHeaderModifier: { set: [{ name: 'X-Seen', value: odd }] },
+                },
+                {
+                  type: 'URLRewrite',
+                  urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: "/x'%y" } },
+                },
+              ],
+              backendRefs: [ref('v1')],
+            },
+          ],
+        }),
+      ],
+      [
+        {
+          host: 'odd.example',
+          path: "/a'b$(c)*+/rest",
+          headers: { 'X-Odd': odd },
+          expect: 'v1',
+          seen: { path: "/x'%y/rest", headers: { 'X-Seen': odd } },
+        },
+        { host: 'odd.example', path: "/a'b$(c)*+/rest", headers: { 'X-Odd': 'other' }, expect: 404 },
+        { host: 'odd.example', path: '/abc', headers: { 'X-Odd': odd }, expect: 404 },
+      ],
+    );
+  });
+
   it('HTTPRouteRedirectHostAndStatus, HTTPRouteRedirectPath, HTTPRouteRedirectScheme, HTTPRouteRedirectPort and the 303/307/308 codes', async () => {
     const full = (path: string) => ({ type: 'ReplaceFullPath', replaceFullPath: path });
     const replacePrefix = (path: string) => ({ type: 'ReplacePrefixMatch', replacePrefixMatch: path });

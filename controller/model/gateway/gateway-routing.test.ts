@@ -300,3 +300,89 @@ describe('Gateway API routing (conformance scenarios)', () => {
     assert.equal(state.routing.splits?.length, 1);
   });
 });
+
+describe('Ingress and Gateway API routes on one host', () => {
+  const ingress = (
+    name: string,
+    created: string,
+    path: string,
+    backend: string,
+  ): Record<string, unknown> => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: 'default', creationTimestamp: created },
+    spec: {
+      ingressClassName: 'haproxy',
+      rules: [
+        {
+          host: 'both.example',
+          http: {
+            paths: [
+              { path, pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
+    },
+  });
+  const route = (created: string, path: string, backend: string) =>
+    httpRoute('route', { hostnames: ['both.example'], rules: [rule([prefix(path)], backend)] }, { created });
+
+  it('the older claim keeps a host and path; a route that loses says so in its status', () => {
+    const state = modelOf([
+      ...BASE,
+      ingress('ingress', '2024-01-01T00:00:00Z', '/shared', 'v1'),
+      route('2024-06-01T00:00:00Z', '/shared', 'v2'),
+    ]);
+    assert.equal(answer(state, { host: 'both.example', path: '/shared/x' }), 'v1');
+    const parent = state.gatewayStatus?.routes[0]?.parents[0];
+    assert.deepEqual(
+      parent?.conditions.find((c) => c.type === 'Conflicted'),
+      {
+        type: 'Conflicted',
+        status: 'True',
+        reason: 'ShadowedByIngress',
+        message: 'host both.example path Prefix /shared: Ingress default/ingress is older and keeps it',
+      },
+    );
+    assert.equal(parent?.conditions.find((c) => c.type === 'Accepted')?.status, 'True');
+  });
+
+  it('an Ingress that loses to an older route is a problem on the Ingress', () => {
+    const state = modelOf([
+      ...BASE,
+      ingress('ingress', '2024-06-01T00:00:00Z', '/shared', 'v1'),
+      route('2024-01-01T00:00:00Z', '/shared', 'v2'),
+    ]);
+    assert.equal(answer(state, { host: 'both.example', path: '/shared' }), 'v2');
+    const problem = state.problems.find(
+      (p) => p.reason === 'Conflict' && 'kind' in p.ref && p.ref.kind === 'Ingress',
+    );
+    assert.equal(
+      problem?.message,
+      'conflicts with HTTPRoute default/route, which is older and keeps the route',
+    );
+    assert.equal(
+      state.gatewayStatus?.routes[0]?.parents[0]?.conditions.some((c) => c.type === 'Conflicted'),
+      false,
+    );
+  });
+
+  it('paths that do not collide are served side by side, and the same age goes to the Ingress', () => {
+    const state = modelOf([
+      ...BASE,
+      ingress('ingress', '2024-01-01T00:00:00Z', '/a', 'v1'),
+      route('2024-01-01T00:00:00Z', '/b', 'v2'),
+      httpRoute(
+        'same-age',
+        { hostnames: ['both.example'], rules: [rule([prefix('/a')], 'v3')] },
+        { created: '2024-01-01T00:00:00Z' },
+      ),
+    ]);
+    table(state, [
+      [{ host: 'both.example', path: '/a' }, 'v1'],
+      [{ host: 'both.example', path: '/b' }, 'v2'],
+      [{ host: 'both.example', path: '/c' }, 404],
+    ]);
+  });
+});
