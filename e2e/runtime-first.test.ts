@@ -229,6 +229,11 @@ describe('a config that passes haproxy -c but does not load', () => {
     assert.equal((await controller.get('web.example', '/')).pod, 'web-1');
     const log = await controller.log();
     assert.match(log, /Cannot raise FD limit/, "the problem carries HAProxy's own words");
+    assert.match(
+      log,
+      /the config needs about \d+ file descriptors .* above the hard limit of \d+/,
+      'said before',
+    );
 
     // Other changes meanwhile (pods, routes) keep working over the Runtime API: nothing loops.
     await controller.write('web.yaml', [

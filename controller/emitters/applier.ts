@@ -89,6 +89,8 @@ export class Applier {
   #queue: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | undefined;
   #installProblems: Problem[] = [];
+  /** The last rendered config needs more file descriptors than the hard limit allows. */
+  #limitProblem: Problem | undefined;
 
   constructor(deps: ApplierDeps) {
     this.#deps = deps;
@@ -189,6 +191,10 @@ export class Applier {
       if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
       return { files, digest, result: await writer.install(files, snippetOrigins) };
     });
+    const shortfall = describeShortfall(fdNeed(state, slots), FD_LIMIT ?? Number.POSITIVE_INFINITY);
+    this.#limitProblem = shortfall
+      ? { ref: { file: 'haproxy.cfg' }, reason: 'ResourceLimit', message: shortfall, severity: 'warning' }
+      : undefined;
     // Certificates written over the Runtime API path that this config no longer names.
     const installed = new Set(files.map((f) => f.path));
     await removeFiles(
@@ -257,7 +263,11 @@ export class Applier {
    * refused (dropped) and its warnings. They last until the next install.
    */
   problems(): readonly Problem[] {
-    return [...this.#installProblems, ...(this.#deps.templates?.problems() ?? [])];
+    return [
+      ...this.#installProblems,
+      ...(this.#limitProblem ? [this.#limitProblem] : []),
+      ...(this.#deps.templates?.problems() ?? []),
+    ];
   }
 
   /** Servers freed beyond a backend's headroom are deleted once they have drained. */

@@ -30,6 +30,7 @@ export const PROBLEM_REASONS = {
   ConfigWarning: '`haproxy -c` warned about the rendered config.',
   ConfigNotLoaded:
     'HAProxy refused to load a config that passed `haproxy -c`; the last good one keeps serving.',
+  ResourceLimit: 'The config needs more of a machine resource (file descriptors) than its limit allows.',
   IngressIgnored: 'An Ingress that is not ours, and why.',
   InvalidTemplate:
     'A user template (--templates) that does not compile, fails to render, or makes `haproxy -c` fail; the last good templates stay in use.',
