@@ -19,6 +19,7 @@ import { endpointsFor } from './endpoints.ts';
 import { type EndpointSource, ModelMemo, type Resolution } from './memo.ts';
 import { type BackendPolicy, resolvePolicy } from './policy.ts';
 import { resolveServerTls } from './server-tls.ts';
+import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import type { REQUEST_KEYS } from './settings/request-keys.ts';
@@ -99,13 +100,16 @@ export class BackendCatalog {
   readonly #problems: Problem[];
   readonly #memo: ModelMemo;
   readonly #files = new Map<string, TlsFile>();
+  readonly #dialect: DialectOptions;
 
   constructor(
     snapshot: Snapshot,
     configLayer: SettingsLayer | undefined,
     problems: Problem[],
     memo = new ModelMemo(),
+    dialect: DialectOptions = {},
   ) {
+    this.#dialect = dialect;
     this.#snapshot = snapshot;
     this.#configLayer = configLayer;
     this.#problems = problems;
@@ -146,13 +150,10 @@ export class BackendCatalog {
             ref: objectRef('Service', service.metadata),
             values: service.metadata.annotations,
           });
-        if (referrer)
-          layers.push({
-            scope: 'ingress',
-            ref: objectRef('Ingress', referrer.metadata),
-            values: referrer.metadata.annotations,
-          });
+        const ingress = referrer && ingressLayers(referrer, this.#dialect);
+        if (ingress) layers.push(...ingress.before);
         if (this.#configLayer) layers.push(this.#configLayer);
+        if (ingress) layers.push(...ingress.after);
         const found: Problem[] = [];
         const read: [string, Secret | undefined][] = [];
         const secretOf = (key: string) => {

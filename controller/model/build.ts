@@ -18,6 +18,7 @@ import { ignoredIngress, ingressClassifier } from './ingress-class.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
+import { regexPaths } from './path-regex.ts';
 import { buildPatternFiles } from './pattern-files.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
@@ -115,6 +116,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   let catchAll: { backend: string; ingress: ObjectRef } | undefined;
   const reportedServices = new Set<object>();
 
+  const regexes = regexPaths(ingresses, configLayer, options, problems);
   for (const ingress of ingresses) {
     const rank = ranks.ingress(ingress);
     const rules = rulesOf(ingress);
@@ -140,13 +142,18 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       if (defaultBackend && !vhostFallbacks.has(vhost)) vhostFallbacks.set(vhost, defaultBackend);
     }
     for (const path of rules.paths) {
-      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey);
+      const regex = regexes.get(path);
+      if (regexes.has(path) && !regex) continue;
+      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey, regex?.extra);
       const service = snapshot.services.get(nsName(path.ref.namespace, path.ref.name));
       if (service && !reportedServices.has(service)) {
         reportedServices.add(service);
         problems.push(...unknownServiceAnnotations(service));
       }
-      table.add(path.vhost, path.path, path.match, { backend, rank, owner: ref });
+      const [written, match] = regex
+        ? [regex.pattern, 'RegularExpression' as const]
+        : [path.path, path.match];
+      table.add(path.vhost, written, match, { backend, rank, owner: ref });
     }
   }
   addWwwRedirects({

@@ -177,8 +177,19 @@ export class RouteTable {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const MATCH_ORDER: Record<PathMatch, number> = { Exact: 0, Prefix: 1, RegularExpression: 2 };
 
+/**
+ * By vhost; then paths, Exact before Prefix for equal paths; regular
+ * expressions last, longest first (the order they are tried in).
+ */
 export function compareRoutes(a: Route, b: Route): number {
-  return compare(a.vhost, b.vhost) || compare(a.path, b.path) || MATCH_ORDER[a.match] - MATCH_ORDER[b.match];
+  const regex = Number(a.match === 'RegularExpression') - Number(b.match === 'RegularExpression');
+  return (
+    compare(a.vhost, b.vhost) ||
+    regex ||
+    (a.match === 'RegularExpression' ? b.path.length - a.path.length : 0) ||
+    compare(a.path, b.path) ||
+    MATCH_ORDER[a.match] - MATCH_ORDER[b.match]
+  );
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {

@@ -120,8 +120,8 @@ export interface Routing {
   /** Hosts and wildcards that have rules, plus `*` when rules without host exist. Sorted. */
   vhosts: Vhost[];
   /**
-   * Sorted by vhost, then path, Exact before Prefix before RegularExpression; routes that
-   * share these come most specific first (controller/model/request-conditions.ts).
+   * Sorted by vhost, then path, Exact before Prefix; regular expressions last, longest
+   * first; routes that share these come most specific first (controller/model/request-conditions.ts).
    */
   routes: Route[];
   /** Weighted splits the routes name, by name. */

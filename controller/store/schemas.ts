@@ -45,11 +45,14 @@ export const IngressHostSchema = z
       ),
   );
 
-/** Paths go into map files as keys: no whitespace, no control characters. */
+/**
+ * Paths go into map files as keys: no whitespace, no control characters. `{}|\^` are
+ * allowed for paths read as regular expressions (path-regex); the model refuses them elsewhere.
+ */
 export const IngressPathSchema = z.string().refine(
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-  (p) => /^\/[^\s\u0000-\u001f\u007f{}|\\^`"<>#]*$/.test(p),
-  'must start with "/" and contain no whitespace, control characters or "#"',
+  (p) => /^\/[^\s\u0000-\u001f\u007f`"<>#]*$/.test(p),
+  'must start with "/" and contain no whitespace, control characters, quotes, "<", ">" or "#"',
 );
 
 const pathType = z.enum(['Exact', 'Prefix', 'ImplementationSpecific']);

@@ -101,7 +101,11 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
   },
   'ssl-redirect': { on: 'service', value: 'true', prints: /^ {2}http-request redirect location 'https:/m },
   'ssl-redirect-code': { on: 'service', value: '301', prints: / code 301 unless \{ ssl_fc \}$/m },
-  'ssl-redirect-port': { on: 'service', value: '8443', prints: /\]:8443%\[pathq\]' code/m },
+  'ssl-redirect-port': {
+    on: 'service',
+    value: '8443',
+    prints: /\]:8443%\[pathq(,regsub\(\/\$,\))?\]' code/m,
+  },
   'request-redirect': {
     on: 'service',
     value: 'other.example',
@@ -191,6 +195,30 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
   'hsts-max-age': { on: 'service', value: '777', prints: /'max-age=777;/m },
   'hsts-include-subdomains': { on: 'service', value: 'true', prints: /; includeSubDomains/m },
   'hsts-preload': { on: 'service', value: 'true', prints: /; preload'/m },
+  'ssl-redirect-trailing-slash': {
+    on: 'ingress',
+    value: 'drop',
+    prints: /%\[pathq,regsub\(\/\$,\)\]' code/m,
+  },
+  'app-root': {
+    on: 'ingress',
+    value: '/app',
+    prints:
+      /redirect location '%\[ssl_fc,iif\(https,http\)\]:\/\/%\[req\.hdr\(host\)\]\/app' code 302 if \{ path \/ \}$/m,
+  },
+  'redirect-location': {
+    on: 'ingress',
+    value: '/moved',
+    prints: /^ {2}http-request redirect location '\/moved' /m,
+  },
+  'redirect-location-code': { on: 'ingress', value: '303', prints: /location '\/moved' code 303$/m },
+  'redirect-location-relative': { on: 'ingress', value: 'true', prints: /redirect location '\/moved' code/m },
+  'path-regex': { on: 'ingress', value: 'true', prints: /\{ path -m reg '\^\(\?:\(\?i:\/\)\.\*\)\$' \}/m },
+  'rewrite-target': {
+    on: 'ingress',
+    value: '/x',
+    prints: /^ {2}http-request replace-path '\^\(\?i:\/\)' '\/x'$/m,
+  },
   'www-redirect': {
     on: 'ingress',
     value: 'true',

@@ -29,8 +29,6 @@ export const LATER_ANNOTATIONS: NginxAnnotation[] = [
     'session-cookie-conditional-samesite-none',
     'session-cookie-secure',
     'session-cookie-change-on-failure',
-    'use-regex',
-    'rewrite-target',
     'canary',
     'canary-by-header',
     'canary-by-header-value',

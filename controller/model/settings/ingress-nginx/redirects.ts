@@ -26,6 +26,26 @@ function redirect(
 
 export const REDIRECT_ANNOTATIONS: NginxAnnotation[] = [
   declare({
+    name: 'use-regex',
+    support: 'honoured',
+    becomes: ['path-regex'],
+    note: 'Paths are PCRE, case-insensitive, anchored at the start; on the same hosts every path of every Ingress is read so, tried longest first.',
+    translate: boolInto('path-regex'),
+  }),
+  declare({
+    name: 'rewrite-target',
+    support: 'honoured',
+    becomes: ['rewrite-target'],
+    note: 'Replaces the whole path sent to the pods ($1, $2: groups of the path); the query string is kept. Implies use-regex for the host.',
+    translate: (value): Translation => {
+      const v = value.trim();
+      if (!/^\/?[A-Za-z0-9\-._~/:$]*$/.test(v))
+        return { invalid: 'must be a path with $1..$9 references (letters, digits and -._~/:$)' };
+      if (/\$(?![1-9])/.test(v)) return { unsupported: 'only $1..$9 references are supported in the target' };
+      return { set: { 'rewrite-target': v } };
+    },
+  }),
+  declare({
     name: 'force-ssl-redirect',
     support: 'honoured',
     becomes: ['ssl-redirect'],

@@ -95,6 +95,15 @@ describe('ingress-nginx annotations', () => {
     );
   });
 
+  it('use-regex and rewrite-target: $1..$9 only', () => {
+    assert.deepEqual(translate({ 'use-regex': 'true', 'rewrite-target': '/$2' }).values, {
+      'haproxy.org/path-regex': 'true',
+      'haproxy.org/rewrite-target': '/$2',
+    });
+    assert.equal(translate({ 'rewrite-target': '/$host/x' }).outcomes[0]?.outcome, 'unsupported');
+    assert.equal(translate({ 'rewrite-target': '/a b' }).outcomes[0]?.outcome, 'invalid');
+  });
+
   it('rate limits: the burst of limit-rps, limit-burst-multiplier and limit-rpm', () => {
     const rps = translate({ 'limit-rps': '2' });
     assert.deepEqual(rps.values, {
