@@ -83,6 +83,7 @@ const KEYS: KeyCase[] = [
   { key: 'cors-allow-headers', valid: 'X-A', wrongType: 'X/A', outOfRange: Array(65).fill('X').join(',') },
   { key: 'cors-allow-credentials', valid: 'true', wrongType: 'maybe' },
   { key: 'cors-max-age', valid: '60', wrongType: '-1', outOfRange: '999999999d' },
+  { key: 'cors-respond-to-options', valid: 'true', wrongType: 'maybe' },
   { key: 'hsts', valid: 'true', wrongType: 'maybe' },
   { key: 'hsts-max-age', valid: '600', wrongType: 'forever', outOfRange: '999999999d' },
   { key: 'hsts-include-subdomains', valid: 'true', wrongType: 'maybe' },

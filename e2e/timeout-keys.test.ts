@@ -373,4 +373,27 @@ describe('timeout and connection keys', () => {
     const [c, d] = await podConnections();
     assert.equal(c, d, 'one pod connection reused for both requests');
   });
+
+  it('the deprecated http-server-close and http-keep-alive keys map onto http-connection-mode', async () => {
+    const podConnections = async () => {
+      const client = await rawClient();
+      client.socket.write(request('/first'));
+      await eventually(() => assert.match(client.data, /GET \/first\n$/), 3_000);
+      client.socket.write(request('/second'));
+      await eventually(() => assert.match(client.data, /GET \/second\n$/), 3_000);
+      client.socket.destroy();
+      return [...client.data.matchAll(/x-conn: (\d+)/g)].map((m) => m[1]);
+    };
+    await configure({ 'http-server-close': 'true' });
+    const [a, b] = await podConnections();
+    assert.notEqual(a, b, 'http-server-close: a pod connection per request');
+    assert.match(
+      await controller.log(),
+      /ConfigMap default\/haproxy-configmap http-server-close: deprecated/,
+    );
+    // As in the reference, http-keep-alive wins when both are true.
+    await configure({ 'http-server-close': 'true', 'http-keep-alive': 'true' });
+    const [c, d] = await podConnections();
+    assert.equal(c, d, 'http-keep-alive: one pod connection for both');
+  });
 });

@@ -21,6 +21,7 @@ import { type BackendPolicy, resolvePolicy } from './policy.ts';
 import { resolveServerTls } from './server-tls.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
+import { settleCookiePersistence } from './settings/reference-keys.ts';
 import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import type { REQUEST_KEYS } from './settings/request-keys.ts';
 import type { TlsFile } from './tls.ts';
@@ -32,7 +33,9 @@ const DYNAMIC_ALGORITHMS = /^(roundrobin|leastconn|first|random)\b/;
 export const STATIC_ALGORITHM_STEP = 42;
 
 export function serverSizing(settings: BackendSettings): ServerSizing {
-  const addAtRunTime = DYNAMIC_ALGORITHMS.test(settings.loadBalance);
+  // A static cookie names its server, and HAProxy sets none on a server added at run time.
+  const addAtRunTime =
+    DYNAMIC_ALGORITHMS.test(settings.loadBalance) && settings.cookiePersistenceNoDynamic === undefined;
   if (settings.serversIncrement !== undefined)
     return { kind: 'increment', step: settings.serversIncrement, addAtRunTime };
   return addAtRunTime ? { kind: 'pods' } : { kind: 'increment', step: STATIC_ALGORITHM_STEP, addAtRunTime };
@@ -162,7 +165,11 @@ export class BackendCatalog {
           return secret;
         };
         const origins: Origins<typeof BACKEND_KEYS> = {};
-        const resolved = { ...resolveAll(BACKEND_KEYS, layers, found, origins), ...extra?.settings };
+        const resolved = settleCookiePersistence(
+          { ...resolveAll(BACKEND_KEYS, layers, found, origins), ...extra?.settings },
+          origins,
+          found,
+        );
         const serverTls = resolveServerTls(resolved, origins, ref.namespace, secretOf, found);
         const requestOrigins: Origins<typeof REQUEST_KEYS> = {};
         const requested = resolvePolicy(
@@ -178,7 +185,12 @@ export class BackendCatalog {
           { backend: origins, request: requestOrigins },
           found,
         );
-        const identity = JSON.stringify({ mode, settings, policy });
+        const identity = JSON.stringify({
+          mode,
+          settings,
+          policy,
+          ...(settings.standaloneBackend && { referrer: referrerKey() }),
+        });
         return {
           inputs: [service, referrer, this.#configLayer?.values],
           secrets: read,
@@ -207,7 +219,11 @@ export class BackendCatalog {
     let backend = variants.byIdentity.get(identity);
     if (!backend) {
       backend = {
-        name: variants.byIdentity.size === 0 ? base : variantName(base, identity),
+        // standalone-backend: never the shared base name, always one of the Ingress's own.
+        name:
+          !settings.standaloneBackend && ![...variants.byIdentity.values()].some((b) => b.name === base)
+            ? base
+            : variantName(base, identity),
         service: serviceRef,
         mode,
         settings,
@@ -224,7 +240,10 @@ export class BackendCatalog {
   }
 
   /** The endpoints of a Service port, reporting (once) why there are none. */
-  #endpoints(ref: ServiceRef, referrerRef: ProblemRef): { endpoints: Endpoint[]; source: EndpointSource | undefined } {
+  #endpoints(
+    ref: ServiceRef,
+    referrerRef: ProblemRef,
+  ): { endpoints: Endpoint[]; source: EndpointSource | undefined } {
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
     const problem = (message: string) => {

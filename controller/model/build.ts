@@ -24,6 +24,7 @@ import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
+import { legacyConnectionMode } from './settings/reference-keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
 import { buildTcpServices } from './tcp-services.ts';
@@ -92,6 +93,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const globalOrigins: Origins<typeof GLOBAL_KEYS> = {};
   const global = resolveAll(GLOBAL_KEYS, layers, problems, globalOrigins);
   const defaults = resolveAll(DEFAULTS_KEYS, layers, problems);
+  defaults.httpConnectionMode = legacyConnectionMode(defaults.httpConnectionMode, configLayer, problems);
   const timeoutServer = resolveAll({ t: BACKEND_KEYS.timeoutServer }, layers, problems).t;
 
   const classify = ingressClassifier(snapshot.ingressClasses, options);

@@ -12,7 +12,8 @@ import { renderConfig } from './render.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 import { buildView } from './view.ts';
 
-type Where = 'configmap' | 'service' | 'ingress' | 'passthrough';
+/** static: a Service of its own, for keys that exclude others set on `service`. */
+type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static';
 
 /** Key → where it is set, its value, and what it prints. */
 const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = {
@@ -191,6 +192,21 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /Access-Control-Allow-Credentials true/m,
   },
   'cors-max-age': { on: 'service', value: '600', prints: /Access-Control-Max-Age 600/m },
+  'cors-respond-to-options': {
+    on: 'service',
+    value: 'true',
+    prints: /return status 204 .* if METH_OPTIONS \{ var\(txn\.cors_origin\) -m found \}$/m,
+  },
+  'cookie-persistence-no-dynamic': {
+    on: 'static',
+    value: 'STATIC',
+    prints:
+      /^ {2}cookie STATIC insert indirect nocache\n(.*\n)* {2}server SRV_1 127\.0\.0\.1:1 disabled cookie SRV_1$/m,
+  },
+  'standalone-backend': { on: 'ingress', value: 'true', prints: /^backend default_web_80_[0-9a-f]{10}$/m },
+  // Deprecated; http-connection-mode (set above) wins, so these print what it prints.
+  'http-server-close': { on: 'configmap', value: 'true', prints: /^ {2}option http-server-close$/m },
+  'http-keep-alive': { on: 'configmap', value: 'true', prints: /^ {2}option http-server-close$/m },
   hsts: { on: 'service', value: 'true', prints: /set-header Strict-Transport-Security 'max-age=/m },
   'hsts-max-age': { on: 'service', value: '777', prints: /'max-age=777;/m },
   'hsts-include-subdomains': { on: 'service', value: 'true', prints: /; includeSubDomains/m },
@@ -279,8 +295,10 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       },
       service('web', set('service', 'haproxy.org/')),
       service('pt', set('passthrough', 'haproxy.org/')),
+      service('st', set('static', 'haproxy.org/')),
       ingress('web', set('ingress', 'haproxy.org/')),
       ingress('pt', {}),
+      ingress('st', {}),
     ],
     { allowConfigSnippets: true },
   );

@@ -93,6 +93,9 @@ export function backendLines(backend: Backend): string[] {
       `cookie ${s.cookiePersistence} insert indirect nocache dynamic`,
       `dynamic-cookie-key ${dynamicCookieKey(backend.name)}`,
     );
+  // Static: each server line names its cookie value (the server name).
+  if (s.cookiePersistenceNoDynamic)
+    lines.push(`cookie ${s.cookiePersistenceNoDynamic} insert indirect nocache`);
   return lines;
 }
 

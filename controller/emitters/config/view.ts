@@ -220,6 +220,7 @@ export function buildView(
         // which has no connections to finish on them.
         address: s.endpoint ? formatAddress(s.endpoint.address, s.endpoint.port) : '127.0.0.1:1',
         enabled: s.state === 'ready',
+        cookie: b.settings.cookiePersistenceNoDynamic ? ` cookie ${s.name}` : '',
       })),
     })),
   };

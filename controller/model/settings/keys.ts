@@ -4,6 +4,7 @@
  * on an Ingress or a Service.
  */
 import { INGRESS_ROUTE_KEYS } from './ingress-route-keys.ts';
+import { LEGACY_CONNECTION_KEYS, REFERENCE_BACKEND_KEYS } from './reference-keys.ts';
 import { defineKey } from './registry.ts';
 import { REQUEST_KEYS } from './request-keys.ts';
 import { TLS_BACKEND_KEYS, TLS_FRONTEND_KEYS } from './tls-keys.ts';
@@ -271,12 +272,14 @@ export const BACKEND_KEYS = {
       'Raw lines added to the backend of the Service. Only with --allow-config-snippets; a snippet that fails validation is dropped and reported.',
   }),
   ...TLS_BACKEND_KEYS,
+  ...REFERENCE_BACKEND_KEYS,
 };
 
 /** Every key, for docs and for telling unknown keys from known ones. */
 export const ALL_KEYS = {
   ...GLOBAL_KEYS,
   ...DEFAULTS_KEYS,
+  ...LEGACY_CONNECTION_KEYS,
   ...BACKEND_KEYS,
   ...REQUEST_KEYS,
   ...TLS_FRONTEND_KEYS,

@@ -10,7 +10,6 @@ import { addressList, bool, secretRef } from './values.ts';
 
 const ALL = ['configmap', 'ingress', 'service'] as const;
 const CONFIGMAP = ['configmap'] as const;
-const ROUTE = ['ingress', 'service'] as const;
 
 /** ALPN protocol names, comma-separated: `h2,http/1.1`. */
 export const alpnList = z
@@ -114,7 +113,7 @@ export const TLS_BACKEND_KEYS = {
   }),
   sslPassthrough: defineKey({
     name: 'ssl-passthrough',
-    scopes: ROUTE,
+    scopes: ALL,
     schema: bool,
     default: false,
     description:

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Problem } from '../../store/problems.ts';
 import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './keys.ts';
-import { TLS_BACKEND_KEYS } from './tls-keys.ts';
 import { readKey, type SettingKey } from './registry.ts';
+import { TLS_BACKEND_KEYS } from './tls-keys.ts';
 import { checkHttp, configSnippet, logFormat, proxyProtocol, syslogServers } from './values.ts';
 
 describe('value schemas', () => {
@@ -112,6 +112,8 @@ const BAD: Record<string, string[]> = {
   'send-proxy-protocol': ['proxy-v3', 'send-proxy', 'true'],
   'forwarded-for': ['sometimes'],
   'cookie-persistence': ['my cookie', 'a;b', 'a=b', 'x'.repeat(65)],
+  'cookie-persistence-no-dynamic': ['my cookie', 'a;b', 'a=b\nserver x', 'x'.repeat(65)],
+  'standalone-backend': ['yes please', '2'],
   'servers-increment': ['0', '10001', 'lots'],
   abortonclose: ['later'],
 };
