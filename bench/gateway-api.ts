@@ -13,7 +13,10 @@
  *
  *   node bench/gateway-api.ts [--hosts N] [--rounds R]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gateway, gatewayClass, httpRoute, ref } from '../controller/model/gateway/gateway-fixtures.ts';
 import { TestController } from '../e2e/harness/controller.ts';
@@ -22,10 +25,15 @@ import { type Pods, startPods } from '../e2e/harness/pods.ts';
 import { eventually } from '../e2e/harness/wait.ts';
 
 const { values: args } = parseArgs({
-  options: { hosts: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    hosts: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+  },
 });
 const HOSTS = Number(args.hosts);
 const ROUNDS = Number(args.rounds);
+const SECONDS = Number(args.seconds);
 const HAPROXY_BIN = process.env.HAPROXY_BIN || 'haproxy';
 
 type Json = Record<string, unknown>;
@@ -302,6 +310,8 @@ async function main(): Promise<void> {
   for (const f of figures)
     console.log(`${f.change.padEnd(width)}  ${cell(f.ingress).padEnd(30)}  ${cell(f.httpRoute)}`);
 
+  await dataPath(controller);
+
   const reasons = (await controller.log())
     .split('\n')
     .filter((line) => line.includes('"msg":"HAProxy reloaded"'))
@@ -312,3 +322,89 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** Requests/s of wrk (1 thread, 50 keep-alive connections) on one host. */
+function wrk(port: number, host: string, seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', [
+      '-t1',
+      '-c50',
+      `-d${seconds}s`,
+      '-H',
+      `Host: ${host}`,
+      `http://127.0.0.1:${port}/`,
+    ]);
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', () => {
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
+      if (Number.isNaN(rps) || /Non-2xx/.test(out)) reject(new Error(`wrk: ${out}`));
+      else resolve(rps);
+    });
+  });
+}
+
+/**
+ * What a split and a rule group cost a request: req/s on a host with a plain
+ * route, a 50/50 split between two backends, and a header match (rule group),
+ * the pod being a small HAProxy that answers 200 itself (both Services of the
+ * split point at it).
+ */
+async function dataPath(controller: TestController): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hsi-gw-bench-'));
+  // One pod: the Services below share it, so that only the routing differs between hosts.
+  const pods: { port: number; stop: () => void }[] = [];
+  try {
+    for (const address of ['127.0.98.11']) {
+      const port = 20_000 + Math.floor(Math.random() * 30_000);
+      const cfg = join(dir, `${address}.cfg`);
+      await writeFile(
+        cfg,
+        `global\n  nbthread 1\n  maxconn 5000\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend pod\n  bind ${address}:${port}\n  http-request return status 200 content-type text/plain string ok\n`,
+      );
+      const child = spawn(HAPROXY_BIN, ['-f', cfg], { stdio: 'ignore' });
+      pods.push({ port, stop: () => child.kill() });
+    }
+    const pod = pods[0] as { port: number };
+    const podService = (name: string, address: string, port: number): Json[] => [
+      service(name, [{ port: 80 }]),
+      endpointSlice(name, { port }, [{ address }]),
+    ];
+    const route = (name: string, rules: Json[]) =>
+      httpRoute(name, { parentRefs: [{ name: 'bench' }], hostnames: [`${name}.path.example`], rules });
+    await controller.write('data-path.yaml', [
+      // Two Services on the same pod: every host ends at the same pod, whatever the routing did.
+      ...podService('pod-a', '127.0.98.11', pod.port),
+      ...podService('pod-b', '127.0.98.11', pod.port),
+      route('plain', [{ backendRefs: [ref('pod-a')] }]),
+      route('split', [{ backendRefs: [ref('pod-a', 80, { weight: 50 }), ref('pod-b', 80, { weight: 50 })] }]),
+      route('group', [
+        { backendRefs: [ref('pod-a')] },
+        { matches: [{ headers: [{ name: 'x-never', value: 'sent' }] }], backendRefs: [ref('pod-b')] },
+      ]),
+    ]);
+    await eventually(
+      async () => {
+        for (const host of ['plain', 'split', 'group'])
+          if ((await controller.get(`${host}.path.example`, '/')).body !== 'ok')
+            throw new Error(`${host} not yet`);
+      },
+      30_000,
+      50,
+    );
+    console.log(`\ndata path, req/s (wrk -t1 -c50, median of 3 × ${SECONDS} s; the pod answers 200 itself)`);
+    for (const host of ['plain', 'split', 'group']) {
+      const runs: number[] = [];
+      await wrk(controller.ports.http, `${host}.path.example`, 1);
+      for (let i = 0; i < 3; i++)
+        runs.push(await wrk(controller.ports.http, `${host}.path.example`, SECONDS));
+      console.log(
+        `  ${{ plain: 'plain route', split: 'weighted split 50/50', group: 'rule group (header match not taken)' }[host]}: ${fmt(median(runs))}`,
+      );
+    }
+  } finally {
+    for (const pod of pods) pod.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
