@@ -32,6 +32,17 @@ describe('demo mode', () => {
     assert.match(String((await controller.get('x.demo.local', '/')).pod), /^app-[12]$/);
     assert.equal((await controller.get('unknown.example', '/')).status, 404);
   });
+
+  it('routes the Gateway API host: /api to api, a canary header to api, the rest split 80/20', async () => {
+    assert.match(String((await controller.get('gateway.demo.local', '/api/users')).pod), /^api-[123]$/);
+    const canary = await controller.get('gateway.demo.local', '/', { 'x-canary': 'yes' });
+    assert.match(String(canary.pod), /^api-[123]$/);
+    assert.equal(canary.headers['x-canary'], 'served by api');
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++)
+      seen.add(String((await controller.get('gateway.demo.local', '/')).pod).replace(/-\d$/, ''));
+    assert.deepEqual([...seen].sort(), ['api', 'app']);
+  });
 });
 
 describe('demo mode follows its EndpointSlices', () => {

@@ -296,10 +296,10 @@ describe('install manifests', () => {
         'networking.k8s.io ingresses/status patch',
         ...read('core', ['namespaces']),
         ...read('gateway.networking.k8s.io', GATEWAY_KINDS),
-        ...GATEWAY_KINDS.filter((r) => r !== 'referencegrants').flatMap((r) => [
-          `gateway.networking.k8s.io ${r}/status update`,
-          `gateway.networking.k8s.io ${r}/status patch`,
-        ]),
+        // Gateway API status too: merge patches carrying the resourceVersion they were worked out from.
+        ...GATEWAY_KINDS.filter((r) => r !== 'referencegrants').map(
+          (r) => `gateway.networking.k8s.io ${r}/status patch`,
+        ),
         'core events get',
         'core events create',
         'core events patch',

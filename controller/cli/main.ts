@@ -319,6 +319,8 @@ function printDemoHelp(options: Options): void {
       `  curl -H 'Host: foo.bar' http://127.0.0.1:${http}/api/users`,
       `  curl -H 'Host: anything.demo.local' http://127.0.0.1:${http}/`,
       `  curl -k --resolve foo.bar:${https}:127.0.0.1 https://foo.bar:${https}/`,
+      `  curl -H 'Host: gateway.demo.local' http://127.0.0.1:${http}/      # HTTPRoute: app 80%, api 20%`,
+      `  curl -H 'Host: gateway.demo.local' -H 'x-canary: yes' http://127.0.0.1:${http}/`,
       `  curl -H 'Host: unknown.example' http://127.0.0.1:${http}/      # 404 from the default backend`,
       `Stats page:        http://127.0.0.1:${options['stats-bind-port']}/`,
       `HAProxy metrics:   http://127.0.0.1:${options['stats-bind-port']}/metrics`,
