@@ -36,6 +36,7 @@ import { lintCommand } from './lint.ts';
 import { migrateCommand } from './migrate.ts';
 import { listenOf, modelOptionsOf } from './model-options.ts';
 import { helpText, type Options, parseOptions, UsageError } from './options.ts';
+import { referenceFlagNotices } from './reference-flags.ts';
 import { renderCommand } from './render.ts';
 
 const DEMO_MANIFESTS = fileURLToPath(new URL('../../manifests/demo/', import.meta.url));
@@ -49,6 +50,7 @@ export async function run(
   onFatal: (error: Error) => void = () => {},
 ): Promise<() => Promise<void>> {
   const log = createLogger(options.log);
+  for (const notice of referenceFlagNotices(options)) log.info(notice);
   const manifestsDir = options.manifests ?? (options.demo ? DEMO_MANIFESTS : undefined);
   if (options.manifests && !(await isDirectory(options.manifests)))
     throw new UsageError(`--manifests ${options.manifests}: no such directory`);
@@ -232,7 +234,11 @@ function connectToCluster(options: Options, model: ModelOptions, metrics: Metric
     client,
     elector,
     {
-      publish: { publishService: options['publish-service'], publishAddresses: options['publish-address'] },
+      publish: {
+        publishService: options['publish-service'],
+        publishAddresses: options['publish-address'],
+        disabled: options['disable-ingress-status-update'],
+      },
       model,
       identity,
     },

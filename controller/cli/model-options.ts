@@ -47,5 +47,9 @@ export function listenOf(options: Options, ipv6 = !options['disable-ipv6']): Lis
     httpsPort: options['https-bind-port'],
     statsPort: options['stats-bind-port'],
     healthzPort: options['healthz-bind-port'],
+    disabledPorts: [
+      ...(options['disable-http'] ? [options['http-bind-port']] : []),
+      ...(options['disable-https'] ? [options['https-bind-port']] : []),
+    ],
   };
 }

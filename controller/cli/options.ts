@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LOG_LEVELS } from '../log.ts';
 import { duration } from '../model/settings/values.ts';
+import { REFERENCE_FLAGS, withReferenceFlags } from './reference-flags.ts';
 
 const nsName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'must be NAMESPACE/NAME');
 const namespaceList = z
@@ -47,7 +48,7 @@ const milliseconds = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     );
 const stateDir = join(tmpdir(), 'haproxy-sidecar-ingress');
 
-interface Flag {
+export interface Flag {
   type: 'string' | 'boolean';
   schema: z.ZodType;
   help: string;
@@ -297,6 +298,7 @@ export const FLAGS = {
     schema: z.enum(LOG_LEVELS).default('info'),
     help: `Log level: ${LOG_LEVELS.join(', ')}.`,
   },
+  ...REFERENCE_FLAGS,
   help: { type: 'boolean', schema: z.boolean().default(false), help: 'Print this help.' },
   version: { type: 'boolean', schema: z.boolean().default(false), help: 'Print the version and exit.' },
 } satisfies Record<string, Flag>;
@@ -322,7 +324,7 @@ export function parseOptions(argv: string[]): Options {
       throw new UsageError(`--${name}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`);
     options[name] = parsed.data;
   }
-  return options as Options;
+  return withReferenceFlags(options as Options, values);
 }
 
 export function helpText(): string {

@@ -90,6 +90,7 @@ export class ClusterReporter {
   }
 
   async #writeStatus(snapshot: Snapshot): Promise<number> {
+    if (this.#options.publish.disabled) return 0;
     const wanted = publishedAddresses(snapshot, this.#options.publish);
     if (!wanted) {
       if (this.#options.publish.publishService && !this.#noAddressLogged) {

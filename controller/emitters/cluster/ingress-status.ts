@@ -18,6 +18,8 @@ export interface PublishOptions {
   publishService: string | undefined;
   /** Explicit addresses or host names; win over the Service. */
   publishAddresses: readonly string[];
+  /** --disable-ingress-status-update: Ingress status is never written. */
+  disabled?: boolean;
 }
 
 /** The status every served Ingress should carry, or undefined when it cannot be known yet. */

@@ -24,6 +24,8 @@ export interface Listen {
   httpsPort: number;
   statsPort: number;
   healthzPort: number;
+  /** --disable-http, --disable-https: these ports are not bound. */
+  disabledPorts?: readonly number[];
 }
 
 export interface Paths {
@@ -48,6 +50,7 @@ export function formatAddress(address: string, port: number): string {
 }
 
 function binds(listen: Listen, port: number): string[] {
+  if (listen.disabledPorts?.includes(port)) return [];
   const out: string[] = [];
   if (listen.ipv4Address !== undefined) out.push(`${listen.ipv4Address}:${port}`);
   if (listen.ipv6Address !== undefined) out.push(`[${listen.ipv6Address}]:${port} v6only`);
