@@ -49,6 +49,15 @@ export interface BackendPolicy {
     status: RequestSettings['rateLimitStatusCode'];
     exempt: RequestSettings['rateLimitWhitelist'];
   };
+  /** Requests in flight per client address; one more gets `status`. Shares the rate limit's table. */
+  connectionLimit?: {
+    max: number;
+    size: RequestSettings['rateLimitSize'];
+    status: RequestSettings['rateLimitStatusCode'];
+    exempt: RequestSettings['rateLimitWhitelist'];
+  };
+  /** Largest request body in bytes; a larger one gets 413. */
+  bodyMax?: number;
   cors?: {
     origins: RequestSettings['corsAllowOrigin'];
     methods: RequestSettings['corsAllowMethods'];
@@ -148,6 +157,14 @@ export function resolvePolicy(
       exempt: s.rateLimitWhitelist,
     };
   }
+  if (s.rateLimitConnections !== undefined)
+    policy.connectionLimit = {
+      max: s.rateLimitConnections,
+      size: s.rateLimitSize,
+      status: s.rateLimitStatusCode,
+      exempt: s.rateLimitWhitelist,
+    };
+  if (s.requestBodyMax) policy.bodyMax = s.requestBodyMax;
   if (s.corsEnable) {
     policy.cors = {
       origins: s.corsAllowOrigin,

@@ -155,7 +155,11 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /deny_status 403 if \{ src 10\.2\.0\.0\/16 \}$/m,
   },
   'rate-limit-requests': { on: 'service', value: '99', prints: /sc_http_req_rate\(0\) gt 99/m },
-  'rate-limit-period': { on: 'service', value: '7s', prints: / expire 7s store http_req_rate\(7s\)$/m },
+  'rate-limit-period': {
+    on: 'service',
+    value: '7s',
+    prints: / expire 7s store http_req_rate\(7s\)(,conn_cur)?$/m,
+  },
   'rate-limit-size': { on: 'service', value: '123k', prints: /^ {2}stick-table type ipv6 size 123k /m },
   'rate-limit-status-code': {
     on: 'service',
@@ -235,6 +239,12 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     value: '/x',
     prints: /^ {2}http-request replace-path '\^\(\?i:\/\)' '\/x'$/m,
   },
+  'request-body-max': {
+    on: 'service',
+    value: '4k',
+    prints: /^ {2}http-request deny deny_status 413 if \{ req\.hdr_val\(content-length\) gt 4096 \}$/m,
+  },
+  'rate-limit-connections': { on: 'service', value: '7', prints: /if \{ sc_conn_cur\(0\) gt 7 \}/m },
   'www-redirect': {
     on: 'ingress',
     value: 'true',

@@ -16,6 +16,7 @@ import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
 import { srcAcl } from './access-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
+import { bodyLimit, trackedLimits } from './limit-lines.ts';
 
 export class UnquotableValueError extends Error {}
 
@@ -73,15 +74,6 @@ function redirectLocation(redirect: NonNullable<BackendPolicy['redirectLocation'
   if ([301, 302, 303, 307, 308].includes(redirect.code))
     return [`http-request redirect location ${quote(location)} code ${redirect.code}`];
   return [`http-request return status ${redirect.code} hdr Location ${quote(location)}`];
-}
-
-function rateLimit(limit: NonNullable<BackendPolicy['rateLimit']>): string[] {
-  const exempt = limit.exempt ? ` !{ src ${limit.exempt.join(' ')} }` : '';
-  return [
-    `stick-table type ipv6 size ${limit.size} expire ${limit.period} store http_req_rate(${limit.period})`,
-    `http-request track-sc0 src${limit.exempt ? ` unless { src ${limit.exempt.join(' ')} }` : ''}`,
-    `http-request deny deny_status ${limit.status} if { sc_http_req_rate(0) gt ${limit.requests} }${exempt}`,
-  ];
 }
 
 function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
@@ -187,10 +179,11 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0, patternDi
     lines.push(`http-request deny deny_status 403 if { ${srcAcl(policy.denyList, patternDir)} }`);
   if (policy.allowList)
     lines.push(`http-request deny deny_status 403 unless { ${srcAcl(policy.allowList, patternDir)} }`);
-  if (policy.rateLimit) lines.push(...rateLimit(policy.rateLimit));
+  lines.push(...trackedLimits(policy));
   const corsLines = policy.cors ? cors(policy.cors) : [];
   lines.push(...corsLines.filter((l) => l.startsWith('http-request')));
   if (policy.auth) lines.push(...auth(policy.auth));
+  if (policy.bodyMax) lines.push(...bodyLimit(policy.bodyMax));
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
   for (const { name, value } of policy.requestHeaders ?? [])

@@ -85,7 +85,7 @@ export function backendLines(backend: Backend): string[] {
   const lines = [`mode ${backend.mode}`, `balance ${s.loadBalance}`];
   if (s.forwardedFor) lines.push('option forwardfor');
   if (s.abortonclose) lines.push('option abortonclose');
-  lines.push(`timeout server ${s.timeoutServer}`);
+  lines.push(`timeout connect ${s.timeoutConnect}`, `timeout server ${s.timeoutServer}`);
   if (s.timeoutCheck) lines.push(`timeout check ${s.timeoutCheck}`);
   if (s.check && s.checkHttp) lines.push('option httpchk', `http-check send ${httpCheckSend(s.checkHttp)}`);
   if (s.cookiePersistence)

@@ -91,10 +91,11 @@ export const DEFAULTS_KEYS = {
   }),
   timeoutConnect: defineKey({
     name: 'timeout-connect',
-    scopes: CONFIGMAP,
+    scopes: ALL,
     schema: duration,
     default: '5s',
-    description: 'Maximum time to wait for a connection to a backend server to succeed.',
+    description:
+      'Maximum time to wait for a connection to a backend server to succeed. On an Ingress or Service, for its backend.',
   }),
   timeoutHttpRequest: defineKey({
     name: 'timeout-http-request',
@@ -171,6 +172,8 @@ export const DEFAULTS_KEYS = {
 };
 
 export const BACKEND_KEYS = {
+  /** Also a defaults key: the ConfigMap's value is the defaults section's, an Ingress's or Service's its backend's. */
+  timeoutConnect: DEFAULTS_KEYS.timeoutConnect,
   serversIncrement: defineKey({
     name: 'servers-increment',
     aliases: ['scale-server-slots', 'server-slots'],

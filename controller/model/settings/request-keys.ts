@@ -6,6 +6,7 @@
  */
 
 import { accessList } from './access-lists.ts';
+import { LIMIT_KEYS } from './limit-keys.ts';
 import { REDIRECT_KEYS } from './redirect-keys.ts';
 import { defineKey } from './registry.ts';
 import {
@@ -289,4 +290,11 @@ const HSTS_KEYS = {
   }),
 };
 
-export const REQUEST_KEYS = { ...ROUTING_KEYS, ...REDIRECT_KEYS, ...ACCESS_KEYS, ...CORS_KEYS, ...HSTS_KEYS };
+export const REQUEST_KEYS = {
+  ...ROUTING_KEYS,
+  ...REDIRECT_KEYS,
+  ...ACCESS_KEYS,
+  ...LIMIT_KEYS,
+  ...CORS_KEYS,
+  ...HSTS_KEYS,
+};

@@ -97,7 +97,18 @@ export const ACCESS_ANNOTATIONS: NginxAnnotation[] = [
     note: 'The newer name of limit-whitelist.',
     translate: (value) => ({ set: { 'rate-limit-whitelist': value } }),
   }),
-  unsupported('limit-connections', 'not supported yet'),
+  declare({
+    name: 'limit-connections',
+    support: 'honoured',
+    becomes: ['rate-limit-connections'],
+    note: 'Requests one client address may have in flight at once; one more gets 503.',
+    translate: (value): Translation => {
+      const n = positive(value);
+      return n === undefined
+        ? { invalid: 'must be a whole number above 0' }
+        : { set: { 'rate-limit-connections': String(n) } };
+    },
+  }),
   unsupported('limit-rate', 'HAProxy 2.6 has no bandwidth limit on responses (bwlim filters came in 2.7)'),
   unsupported(
     'limit-rate-after',

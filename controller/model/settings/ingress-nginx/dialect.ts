@@ -35,6 +35,7 @@ export const INGRESS_NGINX_DEFAULTS: Readonly<Record<string, string>> = {
   'ssl-redirect-code': '308',
   'ssl-redirect-trailing-slash': 'drop',
   'timeout-server': '60s',
+  'request-body-max': '1m',
   'rate-limit-status-code': '503',
   'cors-allow-methods': 'GET, PUT, POST, DELETE, PATCH, OPTIONS',
   'cors-allow-headers':

@@ -76,7 +76,13 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
       return 'set' in t ? { ...t, differs: 'one inactivity timeout covers sending and reading' } : t;
     },
   }),
-  unsupported('proxy-connect-timeout', 'not supported yet'),
+  declare({
+    name: 'proxy-connect-timeout',
+    support: 'honoured',
+    becomes: ['timeout-connect'],
+    note: 'Seconds to wait for a connection to a pod.',
+    translate: (value) => timeout(value, 'timeout-connect'),
+  }),
   declare({
     name: 'load-balance',
     support: 'mapped',
@@ -134,7 +140,17 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
     translate: boolInto('ssl-passthrough'),
   }),
   unsupported('service-upstream', 'not supported yet'),
-  unsupported('proxy-body-size', 'not supported yet'),
+  declare({
+    name: 'proxy-body-size',
+    support: 'honoured',
+    becomes: ['request-body-max'],
+    note: 'Largest request body (k = 1024, m = 1 MiB; 0: no limit; 1m in the ingress-nginx dialect); a larger one gets 413. A body without Content-Length (chunked) is measured as far as HAProxy buffers it (16 KiB).',
+    translate: (value): Translation => {
+      const v = value.trim();
+      if (!/^\d{1,12}[kmgKMG]?$/.test(v)) return { invalid: 'must be a size such as 8m, 512k or 1048576' };
+      return { set: { 'request-body-max': v } };
+    },
+  }),
   unsupported('client-body-buffer-size', BUFFERS),
   unsupported('proxy-buffering', BUFFERS),
   unsupported('proxy-buffer-size', BUFFERS),

@@ -1,0 +1,133 @@
+/**
+ * Bad values for the ingress-nginx annotations and for the keys of ours they
+ * brought: wrong type, out of range, line break, `#`, quotes and a
+ * 4097-character string are each ignored with an error naming the object and
+ * the key as written, nothing of them reaches haproxy.cfg, the config still
+ * loads, and every route (including the one carrying the bad value) still serves.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestController } from './harness/controller.ts';
+import { hostRoute, onePodService } from './harness/objects.ts';
+import { type Pods, startPods } from './harness/pods.ts';
+import { eventually } from './harness/wait.ts';
+
+interface KeyCase {
+  /** The annotation as written, with its prefix. */
+  key: string;
+  /** A valid value, the base of the injection cases. */
+  valid: string;
+  wrongType: string;
+  outOfRange?: string;
+}
+
+const N = 'nginx.ingress.kubernetes.io/';
+const H = 'haproxy.org/';
+
+const KEYS: KeyCase[] = [
+  { key: `${N}ssl-redirect`, valid: 'false', wrongType: 'maybe' },
+  { key: `${N}force-ssl-redirect`, valid: 'true', wrongType: 'always' },
+  { key: `${N}preserve-trailing-slash`, valid: 'true', wrongType: 'yes please' },
+  {
+    key: `${N}permanent-redirect`,
+    valid: 'https://a.example/',
+    wrongType: 'ftp://a.example',
+    outOfRange: `https://a.example/${'p'.repeat(2100)}`,
+  },
+  { key: `${N}temporal-redirect`, valid: 'https://a.example/', wrongType: '/relative' },
+  { key: `${N}relative-redirects`, valid: 'true', wrongType: 'sometimes' },
+  { key: `${N}app-root`, valid: '/app', wrongType: 'app', outOfRange: `/${'a'.repeat(1100)}` },
+  { key: `${N}from-to-www-redirect`, valid: 'true', wrongType: 'www' },
+  { key: `${N}use-regex`, valid: 'true', wrongType: 'regex' },
+  { key: `${N}rewrite-target`, valid: '/$1', wrongType: '/a b', outOfRange: '/$0' },
+  { key: `${N}proxy-read-timeout`, valid: '30', wrongType: 'soon', outOfRange: '1234567890' },
+  { key: `${N}proxy-send-timeout`, valid: '30', wrongType: '30 s' },
+  { key: `${N}proxy-connect-timeout`, valid: '5', wrongType: '-5' },
+  { key: `${N}proxy-body-size`, valid: '8m', wrongType: '8 MB', outOfRange: '9999999999999t' },
+  { key: `${N}limit-rps`, valid: '5', wrongType: 'five', outOfRange: '0' },
+  { key: `${N}limit-rpm`, valid: '60', wrongType: '1.5' },
+  { key: `${N}limit-connections`, valid: '3', wrongType: 'many', outOfRange: '0' },
+  { key: `${N}limit-whitelist`, valid: '10.0.0.0/8', wrongType: 'office', outOfRange: '10.0.0.0/33' },
+  { key: `${N}whitelist-source-range`, valid: '10.0.0.0/8', wrongType: 'lan', outOfRange: '300.0.0.1' },
+  { key: `${N}allowlist-source-range`, valid: '10.0.0.1', wrongType: 'vpn', outOfRange: 'fd00::/129' },
+  { key: `${N}denylist-source-range`, valid: '10.0.0.1', wrongType: 'bots' },
+  { key: `${N}backend-protocol`, valid: 'HTTPS', wrongType: 'SPDY' },
+  { key: `${N}upstream-hash-by`, valid: '$request_uri', wrongType: 'request uri' },
+  { key: `${N}upstream-vhost`, valid: 'internal.example', wrongType: 'internal_example' },
+  { key: `${N}x-forwarded-prefix`, valid: '/api', wrongType: 'a b' },
+  { key: `${N}load-balance`, valid: 'ewma', wrongType: 'fastest' },
+  { key: `${H}redirect-location`, valid: '/moved', wrongType: 'moved', outOfRange: `/${'m'.repeat(2100)}` },
+  { key: `${H}redirect-location-code`, valid: '301', wrongType: 'moved', outOfRange: '309' },
+  { key: `${H}app-root`, valid: '/app', wrongType: 'app' },
+  { key: `${H}ssl-redirect-trailing-slash`, valid: 'keep', wrongType: 'maybe' },
+  { key: `${H}path-regex`, valid: 'true', wrongType: 'regex' },
+  { key: `${H}rewrite-target`, valid: '/$1', wrongType: '/a?b' },
+  { key: `${H}www-redirect`, valid: 'true', wrongType: 'www' },
+  { key: `${H}request-body-max`, valid: '1m', wrongType: 'big', outOfRange: '2000000t' },
+  { key: `${H}rate-limit-connections`, valid: '10', wrongType: 'ten', outOfRange: '0' },
+  { key: `${H}timeout-connect`, valid: '5s', wrongType: 'soon' },
+];
+
+const MARK = 'evilmark';
+
+function badValues(k: KeyCase): [string, string][] {
+  const cases: [string, string][] = [['wrong type', k.wrongType]];
+  if (k.outOfRange) cases.push(['out of range', k.outOfRange]);
+  cases.push(
+    ['line break', `${k.valid}\n  http-request deny ${MARK}`],
+    ['comment', `${k.valid}#${MARK}`],
+    ['double quote', `${k.valid}" ${MARK}`],
+    ['single quote', `${k.valid}'${MARK}`],
+    ['4097 characters', `${k.valid}${MARK}${'x'.repeat(4097)}`.slice(0, 4097)],
+  );
+  return cases;
+}
+
+const CASES = KEYS.flatMap((k) => badValues(k).map(([what, value]) => ({ ...k, what, value })));
+
+describe('ingress-nginx annotations and their keys: bad values', () => {
+  let controller: TestController;
+  let pods: Pods;
+
+  before(async () => {
+    pods = await startPods('web', 1);
+    controller = await TestController.create({
+      'web.yaml': onePodService('web', pods),
+      'good.yaml': [hostRoute('good', { [`${N}proxy-read-timeout`]: '30' })],
+    });
+    await controller.start();
+    await controller.write(
+      'bad.yaml',
+      CASES.map((c, i) => hostRoute(`bad-${i}`, { [c.key]: c.value })),
+    );
+    await eventually(
+      async () => assert.equal((await controller.get(`bad-${CASES.length - 1}.example`, '/')).pod, 'web-1'),
+      15_000,
+      100,
+    );
+  });
+
+  after(async () => {
+    await controller?.cleanup();
+    await pods?.stop();
+  });
+
+  it(`each of ${CASES.length} bad values is reported with object and key and ignored`, async () => {
+    const log = await controller.log();
+    const missing = CASES.flatMap((c, i) =>
+      log.includes(`Ingress default/bad-${i} ${c.key}: `) ? [] : [`${c.key} (${c.what})`],
+    );
+    assert.deepEqual(missing, [], 'every bad value is reported');
+    for (const [i, c] of CASES.entries()) {
+      const reply = await controller.get(`bad-${i}.example`, '/');
+      assert.equal(reply.pod, 'web-1', `${c.key} (${c.what}): the route still serves, the value ignored`);
+    }
+  });
+
+  it('nothing of a bad value reaches haproxy.cfg, and other routes keep serving', async () => {
+    const config = await controller.config();
+    assert.ok(!config.includes(MARK), 'no injected text in haproxy.cfg');
+    assert.ok(!config.includes('xxxxxxxx'), 'no oversized value in haproxy.cfg');
+    assert.equal((await controller.get('good.example', '/')).pod, 'web-1');
+  });
+});
