@@ -359,6 +359,22 @@ describe('Gateway API filters (local mode)', () => {
     );
   });
 
+  it('HTTPRouteTimeoutBackendRequest: a pod slower than the timeout gets 504', async () => {
+    await scenario(
+      [
+        httpRoute('timeouts', {
+          parentRefs: [{ name: 'gw', sectionName: 'http' }],
+          hostnames: ['timeouts.example'],
+          rules: [{ backendRefs: [ref('v1')], timeouts: { backendRequest: '500ms' } }],
+        }),
+      ],
+      [
+        { host: 'timeouts.example', path: '/?sleep=0', expect: 'v1' },
+        { host: 'timeouts.example', path: '/?sleep=1500', expect: 504 },
+      ],
+    );
+  });
+
   it('HTTPRouteRedirectHostAndStatus, HTTPRouteRedirectPath, HTTPRouteRedirectScheme, HTTPRouteRedirectPort and the 303/307/308 codes', async () => {
     const full = (path: string) => ({ type: 'ReplaceFullPath', replaceFullPath: path });
     const replacePrefix = (path: string) => ({ type: 'ReplacePrefixMatch', replacePrefixMatch: path });

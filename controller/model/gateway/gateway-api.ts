@@ -43,7 +43,7 @@ export interface RouteOwner {
 /** Where one share of a rule's requests goes. */
 export type ShareTarget =
   /** A Service port (none: a backend that only applies its policy, e.g. a redirect) with the filters' policy. */
-  | { service: ServiceRef | undefined; policy: FilterPolicy; h2c: boolean }
+  | { service: ServiceRef | undefined; policy: FilterPolicy; h2c: boolean; timeoutMs?: number }
   /** 500: an unusable backendRef, a rule without backendRefs, or a filter that cannot be honoured. */
   | 'error';
 
@@ -169,7 +169,12 @@ function routeCandidates(
           weight: ref.weight,
           target:
             checked.ok && !('problem' in ref.policy)
-              ? { service: checked.service, policy: ref.policy, h2c: checked.h2c }
+              ? {
+                  service: checked.service,
+                  policy: ref.policy,
+                  h2c: checked.h2c,
+                  ...(rule.timeoutMs !== undefined && { timeoutMs: rule.timeoutMs }),
+                }
               : 'error',
         });
       }

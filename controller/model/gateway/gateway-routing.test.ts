@@ -386,3 +386,16 @@ describe('Ingress and Gateway API routes on one host', () => {
     ]);
   });
 });
+
+describe('HTTPRoute timeouts', () => {
+  it('the pods must answer within the shorter of request and backendRequest', () => {
+    const state = modelOf([
+      ...BASE,
+      httpRoute('timeouts', {
+        rules: [{ backendRefs: [ref('v1')], timeouts: { request: '10s', backendRequest: '1500ms' } }],
+      }),
+    ]);
+    const backend = state.backends.find((b) => b.service.name === 'v1');
+    assert.equal(backend?.settings.timeoutServer, '1500ms');
+  });
+});

@@ -112,10 +112,14 @@ export function addGatewayRoutes(input: GatewayRoutingInput): { splits: Split[];
       return name;
     }
     const extra: BackendExtra = {
-      key: JSON.stringify({ policy, h2c: target.h2c }),
+      key: JSON.stringify({ policy, h2c: target.h2c, timeoutMs: target.timeoutMs }),
       policy,
       // A route's requests are HTTP: its backends never pass TLS through.
-      settings: { sslPassthrough: false, ...(target.h2c && { serverProto: 'h2' as const }) },
+      settings: {
+        sslPassthrough: false,
+        ...(target.h2c && { serverProto: 'h2' as const }),
+        ...(target.timeoutMs !== undefined && { timeoutServer: `${target.timeoutMs}ms` }),
+      },
     };
     return backends.use(target.service, undefined, ownerRef(owner), false, undefined, extra);
   };

@@ -5,6 +5,7 @@
  * What does not depend on other objects is worked out here; backendRefs are
  * checked against the snapshot by the caller (backend-refs.ts).
  */
+import { durationMs } from '../../store/gateway-api/fields.ts';
 import type { GRPCRoute } from '../../store/gateway-api/grpc-route.ts';
 import type { HTTPRoute } from '../../store/gateway-api/http-route.ts';
 import type { GRPCRouteFilter, HTTPRouteFilter } from '../../store/gateway-api/route-filters.ts';
@@ -33,6 +34,11 @@ export interface ReadRule {
     | { kind: 'error'; message: string };
   /** Why some of the rule is not served as written. */
   problems: string[];
+  /**
+   * HTTPRoute timeouts: the pods must answer within the shorter of `request`
+   * and `backendRequest` (HAProxy's server timeout; 0 disables a timeout).
+   */
+  timeoutMs?: number;
 }
 
 export type AnyRoute = ({ kind: 'HTTPRoute' } & HTTPRoute) | ({ kind: 'GRPCRoute' } & GRPCRoute);
@@ -54,7 +60,19 @@ function httpRules(route: HTTPRoute): ReadRule[] {
       rule.matches.length === 1 && rule.matches[0]?.path.type === 'PathPrefix'
         ? rule.matches[0].path.value
         : undefined;
-    return readRule(index, rule.name, rule.matches.map(httpMatch), rule.filters, rule.backendRefs, prefix);
+    const read = readRule(
+      index,
+      rule.name,
+      rule.matches.map(httpMatch),
+      rule.filters,
+      rule.backendRefs,
+      prefix,
+    );
+    const timeouts = [rule.timeouts?.request, rule.timeouts?.backendRequest]
+      .filter((t): t is string => t !== undefined)
+      .map(durationMs)
+      .filter((ms) => ms > 0);
+    return timeouts.length > 0 ? { ...read, timeoutMs: Math.min(...timeouts) } : read;
   });
 }
 
