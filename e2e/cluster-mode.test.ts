@@ -189,8 +189,16 @@ describe('cluster mode', () => {
     }, 5_000);
     // Status describes what HAProxy serves: once it is written, the route answers.
     assert.equal((await controller.get('status.example', '/')).status, 200);
-    // Not ours: left alone.
+    // Not ours: left alone, but it says why, as an Event.
     assert.equal(await status('other-class'), '[]');
+    await eventually(async () => {
+      const events = await env.cluster.events(NS, 'Ingress', 'other-class');
+      assert.deepEqual(
+        events.map((e) => [e.type, e.reason]),
+        [['Warning', 'IngressIgnored']],
+      );
+      assert.match(events[0]?.message ?? '', /^spec\.ingressClassName: class "nginx" /);
+    }, 5_000);
   });
 
   it('watches only the namespaces it is scoped to', async () => {

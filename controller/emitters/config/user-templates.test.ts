@@ -111,6 +111,19 @@ describe('user templates', () => {
     await rm(join(dir, 'backends.hbs'));
   });
 
+  it('a file whose name is no partial name is reported, and the others apply', async () => {
+    await writeFile(join(dir, 'backend.hbs'), await backendWith('http-response set-header X-Named ok'));
+    await writeFile(join(dir, 'my backend.hbs'), 'anything');
+    const templates = new UserTemplates(dir);
+    await templates.read();
+    assert.match(render(templates.choices()[0] as TemplateChoice), /X-Named ok/);
+    assert.deepEqual(
+      templates.problems().map((p) => [p.ref, p.reason]),
+      [[{ file: join(dir, 'my backend.hbs') }, 'InvalidTemplate']],
+    );
+    await rm(join(dir, 'my backend.hbs'));
+  });
+
   it('is read again when a file changes', async () => {
     await writeFile(join(dir, 'backend.hbs'), await backendWith('http-response set-header X-Version 1'));
     const templates = new UserTemplates(dir);

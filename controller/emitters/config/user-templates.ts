@@ -87,6 +87,8 @@ export class UserTemplates extends EventEmitter<{ change: [] }> {
       .sort();
     const builtins = builtinPartials(TEMPLATE_DIR);
     const problems: Problem[] = [];
+    /** A file that cannot be read or compiled holds the whole set back: the last good one stays. */
+    let failed = false;
     const overlay = new Map<string, string>();
     const included = new Set<string>(
       [...builtins.values()].flatMap((source) => [...includedPartials(source)]),
@@ -96,6 +98,7 @@ export class UserTemplates extends EventEmitter<{ change: [] }> {
       const ref = { file: join(this.dir, file) };
       const source = await readFile(join(this.dir, file), 'utf8').catch((error: Error) => error);
       if (source instanceof Error) {
+        failed = true;
         problems.push({
           ref,
           reason: 'InvalidTemplate',
@@ -116,6 +119,7 @@ export class UserTemplates extends EventEmitter<{ change: [] }> {
       try {
         for (const partial of includedPartials(source)) included.add(partial);
       } catch (error) {
+        failed = true;
         problems.push({
           ref,
           reason: 'InvalidTemplate',
@@ -135,8 +139,6 @@ export class UserTemplates extends EventEmitter<{ change: [] }> {
           severity: 'warning',
         });
     this.#readProblems = problems;
-    const failed = problems.some((p) => p.reason === 'InvalidTemplate');
-    // A set with a file that does not compile is not tried: the last good one stays.
     if (failed) return;
     const files = [...overlay.keys()].map((name) => `${name}.hbs`);
     if (sameFiles(files, this.#newest.files) && sameSources(overlay, this.#sources)) return;
