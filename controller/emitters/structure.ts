@@ -12,13 +12,24 @@
 import type { Backend, DesiredState } from '../model/types.ts';
 import { planRoutes } from './config/route-map.ts';
 
+/** Planned once per routing object: the model hands back unchanged routing as the same object. */
+const routingStructures = new WeakMap<DesiredState['routing'], { ports: string; structure: unknown }>();
+
 /** What haproxy.cfg holds of the routing: each frontend's map, wildcard lookups and rule conditions. */
 function routingStructure(state: DesiredState) {
-  const plan = planRoutes(
-    state.routing,
-    (state.listeners ?? []).map((l) => l.port),
-  );
-  return plan.frontends.map(({ port, map, suffixDepths, groups }) => ({ port, map, suffixDepths, groups }));
+  const listenerPorts = (state.listeners ?? []).map((l) => l.port);
+  const ports = listenerPorts.join(',');
+  const cached = routingStructures.get(state.routing);
+  if (cached && cached.ports === ports) return cached.structure;
+  const plan = planRoutes(state.routing, listenerPorts);
+  const structure = plan.frontends.map(({ port, map, suffixDepths, groups }) => ({
+    port,
+    map,
+    suffixDepths,
+    groups,
+  }));
+  routingStructures.set(state.routing, { ports, structure });
+  return structure;
 }
 
 /** The model hands back unchanged backends as the same objects: each is serialised once. */

@@ -35,9 +35,13 @@ function exchange(socketPath: string, payload: string, timeoutMs: number): Promi
       clearTimeout(timer);
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    socket.on('error', (error) => {
+    socket.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new CliError(socketPath, error.message));
+      // HAProxy closes the connection once it has answered `quit`; input it had not read by
+      // then (a busy worker reads a large batch in pieces) makes the close a reset. The
+      // answers are all there: the caller counts them.
+      if (error.code === 'ECONNRESET' && chunks.length > 0) resolve(Buffer.concat(chunks).toString('utf8'));
+      else reject(new CliError(socketPath, error.message));
     });
     // Half-close after writing: the master CLI only answers once it sees the end of input.
     socket.end(payload);

@@ -2,7 +2,7 @@
  * The worker's Runtime API (stats socket): server state changes applied
  * without a reload. Commands are batched into one socket round trip per call.
  */
-import { type CliCommand, commandLine, runCommands } from './cli-socket.ts';
+import { type CliCommand, CliError, commandLine, runCommands } from './cli-socket.ts';
 
 export class RuntimeCommandError extends Error {
   readonly command: string;
@@ -74,6 +74,31 @@ export interface AclReplacement {
   patterns: readonly string[];
 }
 
+/**
+ * Bytes of commands and payloads per connection. HAProxy reads a busy CLI
+ * connection's input in pieces and resets it when a large pipelined batch of
+ * payload commands outruns it; batches this small always get all their answers.
+ */
+const MAX_BATCH_BYTES = 16_384;
+
+/** Splits commands into batches of at most `count` commands and (unless one is bigger) `bytes` bytes. */
+function* batches(commands: readonly CliCommand[], count: number, bytes: number): Generator<CliCommand[]> {
+  let batch: CliCommand[] = [];
+  let size = 0;
+  for (const command of commands) {
+    const length =
+      typeof command === 'string' ? command.length + 1 : command.line.length + command.payload.length + 5;
+    if (batch.length > 0 && (batch.length >= count || size + length > bytes)) {
+      yield batch;
+      batch = [];
+      size = 0;
+    }
+    batch.push(command);
+    size += length;
+  }
+  if (batch.length > 0) yield batch;
+}
+
 export class RuntimeApi {
   readonly #socket: string;
   /** Commands per connection: bounds how long one round trip holds the CLI. */
@@ -89,8 +114,7 @@ export class RuntimeApi {
    */
   async apply(commands: readonly CliCommand[]): Promise<{ roundTrips: number }> {
     let roundTrips = 0;
-    for (let i = 0; i < commands.length; i += this.#maxBatch) {
-      const batch = commands.slice(i, i + this.#maxBatch);
+    for (const batch of batches(commands, this.#maxBatch, MAX_BATCH_BYTES)) {
       const answers = await runCommands(this.#socket, batch);
       roundTrips++;
       answers.forEach((answer, j) => {
@@ -107,6 +131,18 @@ export class RuntimeApi {
    */
   async replaceMaps(maps: readonly MapReplacement[]): Promise<{ roundTrips: number; commands: number }> {
     if (maps.length === 0) return { roundTrips: 0, commands: 0 };
+    // A version that was not committed is dropped by HAProxy once a newer one is: trying
+    // again from `prepare` is always safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#replaceMaps(maps);
+      } catch (error) {
+        if (!(error instanceof CliError) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  async #replaceMaps(maps: readonly MapReplacement[]): Promise<{ roundTrips: number; commands: number }> {
     const prepared = await runCommands(
       this.#socket,
       maps.map((m) => `prepare map ${m.file}`),

@@ -3,26 +3,30 @@
  * EndpointSlice gives a ready endpoint answers every request with 503. Said once
  * per Service, since in a directory of manifests it is a mistake, not a rollout.
  */
-import { objectRef, type Problem, refLabel } from '../store/problems.ts';
+import { objectRef, type Problem } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import type { Backend } from './types.ts';
 
 const SERVICE_NAME = 'kubernetes.io/service-name';
 
 export function servicesWithoutReadyEndpoints(backends: readonly Backend[], snapshot: Snapshot): Problem[] {
-  const byService = new Map<string, Backend[]>();
+  // Every pass runs this over every backend: one map lookup each, no strings built for the many that serve.
+  const ready = new Set<string>();
+  const unready = new Map<string, Backend['service']>();
   for (const backend of backends) {
-    const key = refLabel(backend.service);
-    byService.set(key, [...(byService.get(key) ?? []), backend]);
+    const key = nsName(backend.service.namespace, backend.service.name);
+    if (ready.has(key)) continue;
+    if (backend.endpoints.some((e) => e.state === 'ready')) {
+      ready.add(key);
+      unready.delete(key);
+    } else unready.set(key, backend.service);
   }
   const problems: Problem[] = [];
-  for (const group of byService.values()) {
-    const { namespace, name } = group[0]?.service ?? { namespace: '', name: '' };
-    const service = snapshot.services.get(nsName(namespace, name));
+  for (const [key, { name }] of unready) {
+    const service = snapshot.services.get(key);
     // A missing or ExternalName Service is reported where it is referenced.
     if (!service || service.spec.type === 'ExternalName') continue;
-    if (group.some((b) => b.endpoints.some((e) => e.state === 'ready'))) continue;
-    const slices = snapshot.endpointSlices.get(nsName(namespace, name)) ?? [];
+    const slices = snapshot.endpointSlices.get(key) ?? [];
     problems.push({
       ref: objectRef('Service', service.metadata),
       reason: 'Unused',
