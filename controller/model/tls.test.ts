@@ -58,7 +58,10 @@ describe('TLS model', () => {
   });
 
   it('a client-ca Secret without ca.crt fails closed and is reported', () => {
-    const state = build([{ ...secret('no-ca'), type: 'Opaque' }, configMap({ 'client-ca': 'no-ca' })]);
+    const state = build([
+      { ...secret('no-ca'), type: 'Opaque', stringData: { 'tls.key': PAIR.key } },
+      configMap({ 'client-ca': 'no-ca' }),
+    ]);
     assert.equal(state.tls.frontend.clientVerify, 'reject');
     assert.ok(state.problems.some((p) => p.field === 'client-ca' && /has no ca\.crt/.test(p.message)));
   });

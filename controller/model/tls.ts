@@ -174,15 +174,17 @@ export function caBundleFromSecret(
   };
   const secret = secretOf(key);
   if (!secret) return fail('not found');
-  const text = secret.values['ca.crt'];
-  if (!text) return fail('has no ca.crt');
+  // As in the reference controller, a CA kept as a TLS Secret's tls.crt is read too.
+  const field = secret.values['ca.crt'] !== undefined ? 'ca.crt' : 'tls.crt';
+  const text = secret.values[field];
+  if (!text) return fail('has no ca.crt (nor tls.crt)');
   const blocks = pemBlocks(text).filter((b) => b.startsWith('-----BEGIN CERTIFICATE-----'));
-  if (blocks.length === 0) return fail('ca.crt holds no PEM certificate');
+  if (blocks.length === 0) return fail(`${field} holds no PEM certificate`);
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch (error) {
-      return fail(`ca.crt is not a valid certificate (${(error as Error).message})`);
+      return fail(`${field} is not a valid certificate (${(error as Error).message})`);
     }
   }
   return `${blocks.join('\n')}\n`;

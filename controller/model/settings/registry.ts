@@ -55,6 +55,8 @@ function namesIn(layer: SettingsLayer): Set<string> {
       else {
         const prefix = ANNOTATION_PREFIXES.find((p) => field.startsWith(p));
         if (prefix) names.add(field.slice(prefix.length));
+        // Written without a prefix, as the reference's own examples do (a key name holds no `/`).
+        else if (!field.includes('/')) names.add(field);
       }
     }
     presentNames.set(layer.values, names);
@@ -80,6 +82,12 @@ function lookup(key: SettingKey<unknown>, layer: SettingsLayer): { field: string
       const raw = layer.values[prefix + name];
       if (raw !== undefined) return { field: prefix + name, raw };
     }
+  }
+  // An annotation without prefix counts only where no spelling of the key has one.
+  if (layer.scope === 'configmap') return undefined;
+  for (const name of names) {
+    const raw = present.has(name) ? layer.values[name] : undefined;
+    if (raw !== undefined) return { field: name, raw };
   }
   return undefined;
 }

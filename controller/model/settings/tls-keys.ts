@@ -45,7 +45,7 @@ export const TLS_FRONTEND_KEYS = {
     schema: secretRef.optional(),
     default: undefined,
     description:
-      'Require client certificates verified against the `ca.crt` of this Secret. A missing or unusable Secret refuses every HTTPS connection (fail closed) and is reported.',
+      'Require client certificates verified against the `ca.crt` of this Secret (else its `tls.crt`, as the reference reads it). A missing or unusable Secret refuses every HTTPS connection (fail closed) and is reported.',
   }),
   clientCrtOptional: defineKey({
     name: 'client-crt-optional',
