@@ -1,5 +1,6 @@
 /** Writes the generated reference docs (npm run docs). */
 import { writeFileSync } from 'node:fs';
+import { haproxyIngressMigrationDoc } from './haproxy-ingress-migration.ts';
 import {
   annotationsDoc,
   flagsDoc,
@@ -15,4 +16,5 @@ writeFileSync(new URL('annotations.md', root), annotationsDoc());
 writeFileSync(new URL('metrics.md', root), metricsDoc());
 writeFileSync(new URL('problems.md', root), problemsDoc());
 writeFileSync(new URL('migrate-from-ingress-nginx.md', root), migrateFromIngressNginxDoc());
+writeFileSync(new URL('migrate-from-haproxy-ingress.md', root), haproxyIngressMigrationDoc());
 writeFileSync(new URL('templates.md', root), templatesDoc());
