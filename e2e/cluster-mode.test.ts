@@ -264,7 +264,7 @@ describe('cluster mode', () => {
       const events = await env.cluster.events(NS, 'Ingress', 'broken');
       const reasons = events.map((e) => `${e.reason}: ${e.message}`);
       assert.ok(
-        reasons.some((r) => r.startsWith('InvalidAnnotation: haproxy.org/timeout-server')),
+        reasons.some((r) => r.startsWith('InvalidValue: haproxy.org/timeout-server')),
         reasons.join('\n'),
       );
       assert.ok(

@@ -108,7 +108,10 @@ describe('controller lifecycle', () => {
     );
     await eventually(async () => assert.ok((await controller.reloads()) >= reloadsBefore + 1));
     assert.ok((await controller.reloads()) <= reloadsBefore + 5, 'at most one reload per change');
-    assert.match(await controller.log(), /"reason":"backends added \(default_app_80_[0-9a-f]+\)","outcome":"reload"/);
+    assert.match(
+      await controller.log(),
+      /"reason":"backends added \(default_app_80_[0-9a-f]+\)","outcome":"reload"/,
+    );
   });
 
   it('stops HAProxy and itself on SIGTERM, leaving no process behind', async () => {

@@ -98,7 +98,7 @@ export async function run(
         log.child({ component: 'haproxy' }),
       );
   const applier = new Applier({
-    writer: new ConfigWriter(configDir, options['haproxy-bin'], log.child({ component: 'config-writer' })),
+    writer: new ConfigWriter(configDir, options['haproxy-bin']),
     runtime: new RuntimeApi(statsSocket),
     master: new MasterCli(masterSocket),
     process: haproxy,

@@ -5,7 +5,7 @@
  */
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
-import { BackendCatalog, serviceRefOf } from './backends.ts';
+import { BackendCatalog } from './backends.ts';
 import { buildErrorfiles } from './errorfiles.ts';
 import {
   buildGatewayApi,
@@ -23,7 +23,7 @@ import { buildPatternFiles } from './pattern-files.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
-import { ALL_KEYS, BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
+import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { legacyConnectionMode } from './settings/reference-keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { withoutSnippets } from './snippets.ts';
@@ -65,8 +65,6 @@ export interface ModelOptions extends DialectOptions {
   /** Our GatewayClasses' controllerName and the ports Gateway listeners may not claim. */
   gatewayApi?: GatewayApiOptions;
 }
-
-const KNOWN_NAMES = new Set(Object.values(ALL_KEYS).flatMap((k) => [k.name, ...(k.aliases ?? [])]));
 
 /**
  * `memo` carries what earlier passes computed (see memo.ts); without one,

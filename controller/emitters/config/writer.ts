@@ -11,7 +11,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { Logger } from 'pino';
 import type { Snippet } from '../../model/types.ts';
 import type { RenderedFile } from './render.ts';
 import { findSnippets, groupSnippets, snippetsNamedIn, withoutSnippetIds } from './snippets.ts';
@@ -49,14 +48,12 @@ const CONFIG = 'haproxy.cfg';
 export class ConfigWriter {
   readonly #configDir: string;
   readonly #haproxyBin: string;
-  readonly #log: Logger | undefined;
   /** Files written by the last commit, so that files no longer rendered can be removed. */
   #committed = new Set<string>();
 
-  constructor(configDir: string, haproxyBin: string, log?: Logger) {
+  constructor(configDir: string, haproxyBin: string) {
     this.#configDir = configDir;
     this.#haproxyBin = haproxyBin;
-    this.#log = log;
   }
 
   get configPath(): string {
