@@ -196,12 +196,17 @@ const idleAddress = (i: number, pod: number) =>
   `127.${200 + (i >> 14)}.${(i >> 6) & 255}.${((i & 63) << 2) + pod}`;
 
 /** Files of the scale run: Service i has host app-i.bench.example; `real` maps a Service to live pods. */
+/**
+ * Files of the scale run. The Services the run changes have a file of their own, as one object
+ * changes at a time in a cluster; the others share 100 files.
+ */
 function scaleFiles(n: number, real: Map<number, Pods>): Map<string, Json[]> {
   const files = new Map<string, Json[]>();
   const per = Math.ceil(n / FILES);
   for (let f = 0; f < FILES; f++) {
-    const objects: Json[] = [];
     for (let i = f * per; i < Math.min(n, (f + 1) * per); i++) {
+      const objects = files.get(fileOf(i, n, real)) ?? [];
+      files.set(fileOf(i, n, real), objects);
       const ns = namespaceOf(i);
       const pods = real.get(i);
       objects.push(service(`svc-${i}`, ns));
@@ -215,13 +220,24 @@ function scaleFiles(n: number, real: Map<number, Pods>): Map<string, Json[]> {
       );
       objects.push(ingress(`app-${i}`, ns, `app-${i}.bench.example`, [{ path: '/', service: `svc-${i}` }]));
     }
-    files.set(`apps-${String(f).padStart(3, '0')}.yaml`, objects);
   }
   return files;
 }
 
-const fileOf = (i: number, n: number) =>
-  `apps-${String(Math.floor(i / Math.ceil(n / FILES))).padStart(3, '0')}.yaml`;
+const fileOf = (i: number, n: number, own: ReadonlyMap<number, unknown>) =>
+  own.has(i) ? `svc-${i}.yaml` : `apps-${String(Math.floor(i / Math.ceil(n / FILES))).padStart(3, '0')}.yaml`;
+
+/** Where the controller's reconcile passes since `from` spent their time (its debug log). */
+async function passPhases(controller: TestController, from: Date): Promise<string> {
+  const passes = (await controller.log())
+    .split('\n')
+    .filter((line) => line.includes('"msg":"reconcile pass"'))
+    .map((line) => JSON.parse(line) as { time: string; snapshotMs: number; modelMs: number; applyMs: number })
+    .filter((pass) => new Date(pass.time) >= from);
+  if (passes.length === 0) return 'none';
+  const of = (key: 'snapshotMs' | 'modelMs' | 'applyMs') => fmt(median(passes.map((p) => p[key])));
+  return `store ${of('snapshotMs')}, model ${of('modelMs')}, apply ${of('applyMs')} (${passes.length} passes)`;
+}
 
 // ---------------------------------------------------------------- sections
 
@@ -384,9 +400,10 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
   const proc0 = await controller.showProc();
   const reloads0 = await controller.reloads();
   const endpointTimes: number[] = [];
+  const endpointsFrom = new Date();
   for (let round = 0; round < 5; round++) {
     const pod = 2 + round;
-    const name = fileOf(target, n);
+    const name = fileOf(target, n, real);
     const objects = (files.get(name) as Json[]).map((o) =>
       o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${target}-abcde`
         ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [targetPods.addresses[pod] as string])
@@ -409,6 +426,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     `${fmt(median(endpointTimes))} / ${fmt(Math.max(...endpointTimes))} ms`,
     '< 100 ms',
   );
+  row("  the controller's passes for it (median ms)", await passPhases(controller, endpointsFrom), '');
   row(
     'same change: reloads',
     String(
@@ -424,8 +442,9 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
   const reloads1 = await controller.reloads();
   const proc1 = await controller.showProc();
   const routeTimes: number[] = [];
+  const routesFrom = new Date();
   for (let round = 0; round < 5; round++) {
-    const name = fileOf(target, n);
+    const name = fileOf(target, n, real);
     const path = `/moved-${round}`;
     const objects = (files.get(name) as Json[]).map((o) =>
       o.kind === 'Ingress' && (o.metadata as Json).name === `app-${target}`
@@ -454,6 +473,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     `${fmt(median(routeTimes))} / ${fmt(Math.max(...routeTimes))} ms`,
     '< 50 ms',
   );
+  row("  the controller's passes for it (median ms)", await passPhases(controller, routesFrom), '');
   row(
     'same change: reloads',
     String(
@@ -473,7 +493,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend pod\n  bind 127.0.98.1:${podPort}\n  http-request return status 200 content-type text/plain string ok\n`,
   );
   await controller.write('configmap.yaml', [configMap({ nbthread: '1', check: 'false', maxconn: '5000' })]);
-  const lastFile = fileOf(last, n);
+  const lastFile = fileOf(last, n, real);
   await controller.write(
     lastFile,
     (files.get(lastFile) as Json[]).map((o) =>
