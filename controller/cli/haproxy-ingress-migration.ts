@@ -114,8 +114,6 @@ export const KEY_NOTES: Readonly<Record<string, string>> = {
     'Moved, as in the reference: a key of the `--configmap-tcp-services` ConfigMap, the log format of the TCP frontends.',
   'quic-alt-svc-max-age':
     'Refused: no QUIC (HTTP/3) listener; the HAProxy the image ships is built without QUIC.',
-  'route-acl':
-    'Refused for now: a Service chosen by an ACL expression is not routed yet; the annotation is reported and the route serves as if it were absent.',
 };
 
 /** The reference's command-line flags. */

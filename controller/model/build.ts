@@ -26,6 +26,7 @@ import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dia
 import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { legacyConnectionMode } from './settings/reference-keys.ts';
 import { type KeyOrigin, type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { routeAclOf } from './settings/route-acl.ts';
 import { withoutSnippets } from './snippets.ts';
 import { buildTcpServices } from './tcp-services.ts';
 import { buildTls } from './tls.ts';
@@ -153,7 +154,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       const [written, match] = regex
         ? [regex.pattern, 'RegularExpression' as const]
         : [path.path, path.match];
-      table.add(path.vhost, written, match, { backend, rank, owner: ref });
+      // route-acl: the Service takes the path only when its ACL matches.
+      const acl = service && routeAclOf(service, problems);
+      table.add(path.vhost, written, match, { backend, rank, owner: ref, ...(acl && { conditions: [acl] }) });
     }
   }
   addWwwRedirects({

@@ -9,6 +9,8 @@
  * quote, regular expressions that compile.
  */
 
+import { routeAclProblem } from './settings/route-acl.ts';
+
 export type StringMatch = 'Exact' | 'RegularExpression';
 
 export type RequestCondition =
@@ -16,7 +18,9 @@ export type RequestCondition =
   | { kind: 'header'; name: string; type: StringMatch; value: string }
   /** The first query parameter of that name (case-sensitive). */
   | { kind: 'query'; name: string; type: StringMatch; value: string }
-  | { kind: 'method'; method: string };
+  | { kind: 'method'; method: string }
+  /** route-acl: an HAProxy ACL, checked by controller/model/settings/route-acl.ts. */
+  | { kind: 'acl'; expression: string };
 
 /** Header and parameter names as HAProxy can take them quoted: RFC 7230 tokens without `'`. */
 const NAME = /^[A-Za-z0-9!#$%&*+.^_`|~-]+$/;
@@ -36,6 +40,7 @@ export function regexProblem(pattern: string): string | undefined {
 
 /** Why a condition cannot be served, if it cannot. */
 export function checkCondition(c: RequestCondition): string | undefined {
+  if (c.kind === 'acl') return routeAclProblem(c.expression);
   if (c.kind === 'method')
     return /^[A-Z]{1,16}$/.test(c.method) ? undefined : `method ${c.method} is not valid`;
   const what = c.kind === 'header' ? 'header' : 'query parameter';
@@ -57,6 +62,7 @@ export function compareSpecificity(a: readonly RequestCondition[], b: readonly R
   const count = (list: readonly RequestCondition[], kind: RequestCondition['kind']) =>
     list.filter((c) => c.kind === kind).length;
   return (
+    count(b, 'acl') - count(a, 'acl') ||
     count(b, 'method') - count(a, 'method') ||
     count(b, 'header') - count(a, 'header') ||
     count(b, 'query') - count(a, 'query')
@@ -67,9 +73,11 @@ export function compareSpecificity(a: readonly RequestCondition[], b: readonly R
 export function conditionsKey(conditions: readonly RequestCondition[]): string {
   return conditions
     .map((c) =>
-      c.kind === 'method'
-        ? `m ${c.method}`
-        : `${c.kind[0]} ${c.type[0]} ${c.kind === 'header' ? c.name.toLowerCase() : c.name}=${c.value}`,
+      c.kind === 'acl'
+        ? `a ${c.expression}`
+        : c.kind === 'method'
+          ? `m ${c.method}`
+          : `${c.kind[0]} ${c.type[0]} ${c.kind === 'header' ? c.name.toLowerCase() : c.name}=${c.value}`,
     )
     .sort()
     .join('\u0000');

@@ -207,6 +207,7 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints:
       /^ {2}cookie STATIC insert indirect nocache\n(.*\n)* {2}server SRV_1 127\.0\.0\.1:1 disabled cookie SRV_1$/m,
   },
+  'route-acl': { on: 'service', value: 'rand(100) lt 25', prints: / \{ rand\(100\) lt 25 \}$/m },
   'standalone-backend': { on: 'ingress', value: 'true', prints: /^backend default_web_80_[0-9a-f]{10}$/m },
   // Deprecated; http-connection-mode (set above) wins, so these print what it prints.
   'http-server-close': { on: 'configmap', value: 'true', prints: /^ {2}option http-server-close$/m },

@@ -31,6 +31,11 @@ export function conditionAcl(c: RequestCondition): string {
     case 'method':
       if (!/^[A-Z]+$/.test(c.method)) throw new UnprintableConditionError(`cannot print method ${c.method}`);
       return `{ method ${c.method} }`;
+    case 'acl':
+      // Checked word by word in the model (settings/route-acl.ts); checked again for what would end the ACL.
+      if (/[{}#'"\\\r\n\0]/.test(c.expression))
+        throw new UnprintableConditionError(`cannot print route-acl ${JSON.stringify(c.expression)}`);
+      return `{ ${c.expression} }`;
     case 'header':
     case 'query': {
       const sample = c.kind === 'header' ? 'req.hdr' : 'url_param';

@@ -36,6 +36,9 @@ function holds(c: RequestCondition, request: SimulatedRequest, query: ReadonlyMa
   switch (c.kind) {
     case 'method':
       return (request.method ?? 'GET') === c.method;
+    case 'acl':
+      // HAProxy evaluates route-acl; the simulation cannot, and takes it as not holding.
+      return false;
     case 'header': {
       const name = c.name.toLowerCase();
       const value = Object.entries(request.headers ?? {}).find(([n]) => n.toLowerCase() === name)?.[1];

@@ -7,6 +7,7 @@ import { INGRESS_ROUTE_KEYS } from './ingress-route-keys.ts';
 import { LEGACY_CONNECTION_KEYS, REFERENCE_BACKEND_KEYS } from './reference-keys.ts';
 import { defineKey } from './registry.ts';
 import { REQUEST_KEYS } from './request-keys.ts';
+import { ROUTE_ACL_KEYS } from './route-acl.ts';
 import { TLS_BACKEND_KEYS, TLS_FRONTEND_KEYS } from './tls-keys.ts';
 import {
   bool,
@@ -283,6 +284,7 @@ export const ALL_KEYS = {
   ...GLOBAL_KEYS,
   ...DEFAULTS_KEYS,
   ...LEGACY_CONNECTION_KEYS,
+  ...ROUTE_ACL_KEYS,
   ...BACKEND_KEYS,
   ...REQUEST_KEYS,
   ...TLS_FRONTEND_KEYS,
