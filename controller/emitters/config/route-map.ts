@@ -121,9 +121,14 @@ export function planRoutes(routing: Routing, listenerPorts: readonly number[] = 
   let byPorts = plans.get(routing);
   const known = byPorts?.get(cacheKey);
   if (known) return known;
-  const frontends = ports.map((port) => frontendRouting(routing, port));
-  const [http, https] = frontends as [FrontendRouting, FrontendRouting];
-  if (sameRouting(http, https)) https.map = ROUTE_MAP;
+  // Nothing scoped to a port (no Gateway API routes on one frontend only): HTTPS routes as HTTP does.
+  const scoped = routing.routes.some((r) => r.ports) || routing.vhosts.some((v) => v.ports);
+  const http = frontendRouting(routing, 80);
+  const frontends = ports.map((port) =>
+    port === 80 ? http : port === 443 && !scoped ? { ...http, port } : frontendRouting(routing, port),
+  );
+  const https = frontends[1] as FrontendRouting;
+  if (https !== http && sameRouting(http, https)) https.map = ROUTE_MAP;
   const plan = { frontends, splits: splitEntries(routing) };
   if (!byPorts) {
     byPorts = new Map();
@@ -164,95 +169,116 @@ export function routeMapEntries(routing: Routing): MapEntry[] {
 }
 
 function frontendRouting(routing: Routing, port: number): FrontendRouting {
-  const on = <T extends { ports?: readonly number[] | undefined }>(x: T) => portsOf(x.ports).includes(port);
-  const routes = routing.routes.filter(on);
-  const vhosts = routing.vhosts.filter(on);
+  const on = <T extends { ports?: readonly number[] | undefined }>(x: T) =>
+    x.ports === undefined ? MAIN_PORTS.includes(port as 80 | 443) : x.ports.includes(port);
+  const conditional = (route: Route) => route.conditions !== undefined && route.conditions.length > 0;
 
-  // Candidates per key, in the order a request must try them.
-  const exact = new Map<string, Candidate[]>();
-  const prefix = new Map<string, Candidate[]>();
-  const regex = new Map<string, Candidate[]>();
-  const push = (map: Map<string, Candidate[]>, key: string, c: Candidate) => {
-    const list = map.get(key);
-    if (list) list.push(c);
-    else map.set(key, [c]);
+  // The one-lookup path, as for Ingresses: each key is claimed by its first route (Exact
+  // before Prefix, routes before fallbacks). A key whose first route has conditions, and
+  // every key of a vhost with regular expressions, is settled by a rule group below.
+  const first = new Map<string, string>();
+  const grouped = new Set<string>();
+  const regexVhosts = new Set<string>();
+  const claim = (key: string, route: Route) => {
+    if (first.has(key)) return;
+    first.set(key, route.backend);
+    if (conditional(route)) grouped.add(key);
   };
-  for (const route of routes) {
-    const c: Candidate = { backend: route.backend, conditions: route.conditions ?? [] };
-    if (route.match === 'RegularExpression') {
-      push(regex, vhostKey(route.vhost), { ...c, pathRegex: route.path });
-      continue;
-    }
-    for (const key of keysOf(route)) push(route.match === 'Exact' ? exact : prefix, key, c);
+  for (const route of routing.routes) {
+    if (route.match === 'RegularExpression' && on(route)) regexVhosts.add(vhostKey(route.vhost));
+    else if (route.match === 'Exact' && on(route)) claim(keysOf(route)[0] as string, route);
   }
+  for (const route of routing.routes)
+    if (route.match === 'Prefix' && on(route)) for (const key of keysOf(route)) claim(key, route);
   const fallbacks = new Map<string, string>();
-  const claimFallback = (vhost: Vhost) => {
-    const key = `${vhostKey(vhost.name)}/`;
-    if (!fallbacks.has(key)) fallbacks.set(key, vhost.fallback ?? routing.defaultBackend);
+  const claimFallback = (key: string, backend: string) => {
+    if (fallbacks.has(key)) return;
+    fallbacks.set(key, backend);
+    if (!first.has(key)) first.set(key, backend);
   };
-  vhosts.forEach(claimFallback);
+  for (const vhost of routing.vhosts)
+    if (on(vhost)) claimFallback(`${vhostKey(vhost.name)}/`, vhost.fallback ?? routing.defaultBackend);
+  for (const vhost of regexVhosts) claimFallback(`${vhost}/`, routing.defaultBackend);
   // Hosts no vhost covers end at the rules without host, or at the default backend.
-  if (!fallbacks.has('*/')) fallbacks.set('*/', routing.defaultBackend);
-  for (const vhost of regex.keys())
-    if (!fallbacks.has(`${vhost}/`)) fallbacks.set(`${vhost}/`, routing.defaultBackend);
-
-  const keys = [...new Set([...exact.keys(), ...prefix.keys(), ...fallbacks.keys()])];
+  claimFallback('*/', routing.defaultBackend);
   const vhostOfKey = (key: string) => key.slice(0, key.indexOf('/'));
-  const candidatesOf = (key: string): Candidate[] => [
-    ...(exact.get(key) ?? []),
-    ...(regex.get(vhostOfKey(key)) ?? []),
-    ...(prefix.get(key) ?? []),
-    ...(fallbacks.has(key) ? [{ backend: fallbacks.get(key) as string, conditions: [] }] : []),
-  ];
-  const keySet = new Set(keys);
-  /** The longest other key of the same vhost that starts this key. */
-  const parentOf = (key: string): string | undefined => {
-    for (let i = key.length - 2; i >= 0; i--)
-      if (key[i] === '/' && keySet.has(key.slice(0, i + 1))) return key.slice(0, i + 1);
-    return undefined;
-  };
+  if (regexVhosts.size > 0)
+    for (const key of first.keys()) if (regexVhosts.has(vhostOfKey(key))) grouped.add(key);
 
-  // Values shortest key first, so that a group's fallback is settled before it.
   const values = new Map<string, string>();
+  for (const [key, backend] of first) if (!grouped.has(key)) values.set(key, backend);
   const groups: (RuleGroup & { key: string })[] = [];
   const targets: MapEntry[] = [];
-  for (const key of [...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) {
-    const candidates = candidatesOf(key);
-    const firstPlain = candidates.findIndex(isPlain);
-    const conditional = firstPlain < 0 ? candidates : candidates.slice(0, firstPlain);
-    const parent = parentOf(key);
-    const fallback =
-      firstPlain >= 0
-        ? (candidates[firstPlain] as Candidate).backend
-        : ((parent && values.get(parent)) ?? routing.defaultBackend);
-    if (conditional.length === 0) {
-      values.set(key, fallback);
-      continue;
+  if (grouped.size > 0) {
+    // Every candidate of the grouped keys, in the order a request must try them.
+    const exact = new Map<string, Candidate[]>();
+    const prefix = new Map<string, Candidate[]>();
+    const regex = new Map<string, Candidate[]>();
+    const push = (map: Map<string, Candidate[]>, key: string, c: Candidate) => {
+      const list = map.get(key);
+      if (list) list.push(c);
+      else map.set(key, [c]);
+    };
+    for (const route of routing.routes) {
+      if (!on(route)) continue;
+      const c: Candidate = { backend: route.backend, conditions: route.conditions ?? [] };
+      if (route.match === 'RegularExpression')
+        push(regex, vhostKey(route.vhost), { ...c, pathRegex: route.path });
+      else
+        for (const key of keysOf(route))
+          if (grouped.has(key)) push(route.match === 'Exact' ? exact : prefix, key, c);
     }
-    const name = `@${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
-    values.set(key, name);
-    for (const [i, c] of conditional.entries()) targets.push([`${name}.${i + 1}`, c.backend]);
-    targets.push([name, fallback]);
-    groups.push({
-      key,
-      name,
-      candidates: conditional.map(({ conditions, pathRegex }) => ({
-        conditions,
-        ...(pathRegex !== undefined && { pathRegex }),
-      })),
-    });
+    const candidatesOf = (key: string): Candidate[] => [
+      ...(exact.get(key) ?? []),
+      ...(regex.get(vhostOfKey(key)) ?? []),
+      ...(prefix.get(key) ?? []),
+      ...(fallbacks.has(key) ? [{ backend: fallbacks.get(key) as string, conditions: [] }] : []),
+    ];
+    /** The longest other key of the same vhost that starts this key. */
+    const parentOf = (key: string): string | undefined => {
+      for (let i = key.length - 2; i >= 0; i--)
+        if (key[i] === '/' && first.has(key.slice(0, i + 1))) return key.slice(0, i + 1);
+      return undefined;
+    };
+    // Shortest key first: a group's fallback is settled before it.
+    for (const key of [...grouped].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))) {
+      const candidates = candidatesOf(key);
+      const firstPlain = candidates.findIndex(isPlain);
+      const tried = firstPlain < 0 ? candidates : candidates.slice(0, firstPlain);
+      const parent = parentOf(key);
+      const fallback =
+        firstPlain >= 0
+          ? (candidates[firstPlain] as Candidate).backend
+          : ((parent && values.get(parent)) ?? routing.defaultBackend);
+      if (tried.length === 0) {
+        values.set(key, fallback);
+        continue;
+      }
+      const name = `@${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+      values.set(key, name);
+      for (const [i, c] of tried.entries()) targets.push([`${name}.${i + 1}`, c.backend]);
+      targets.push([name, fallback]);
+      groups.push({
+        key,
+        name,
+        candidates: tried.map(({ conditions, pathRegex }) => ({
+          conditions,
+          ...(pathRegex !== undefined && { pathRegex }),
+        })),
+      });
+    }
   }
   const entries: MapEntry[] = [...values, ...targets].sort((a, b) =>
     a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
   );
-  const suffixDepths = [
-    ...new Set(keys.filter((k) => k.startsWith('~.')).map((k) => vhostOfKey(k).split('.').length - 1)),
-  ].sort((a, b) => b - a);
+  const suffixDepths = new Set<number>();
+  for (const key of values.keys())
+    if (key.startsWith('~.')) suffixDepths.add(vhostOfKey(key).split('.').length - 1);
   return {
     port,
     map: routeMapOf(port),
     entries,
-    suffixDepths,
+    suffixDepths: [...suffixDepths].sort((a, b) => b - a),
     groups: groups
       .sort((a, b) => b.key.length - a.key.length || (a.key < b.key ? -1 : 1))
       .map(({ key: _key, ...group }) => group),
