@@ -30,10 +30,19 @@ const ownerKey = (o: Pick<Aged, 'kind' | 'namespace' | 'name'>) => `${o.kind} ${
 
 /**
  * One age order for Ingresses and routes: oldest first, then Ingress before
- * HTTPRoute before GRPCRoute, then namespace/name. The rank of an object
- * leaves room below it for its rules and matches.
+ * HTTPRoute before GRPCRoute, then namespace/name (the order byAge gives
+ * Ingresses). The rank of an object leaves room below it for its rules and matches.
  */
 export function ageRanks(ingresses: readonly Ingress[], routes: readonly RouteOwner[]) {
+  // `ingresses` come in age order already: without routes, their position is their rank.
+  if (routes.length === 0) {
+    const positions = new Map<Ingress, number>();
+    for (const [i, ingress] of ingresses.entries()) positions.set(ingress, i * 4096);
+    return {
+      ingress: (i: Ingress) => positions.get(i) ?? 0,
+      route: (_o: RouteOwner, rule: number, match: number) => rule * 128 + match,
+    };
+  }
   const all: Aged[] = [
     ...ingresses.map((i) => ({
       kind: 'Ingress',
