@@ -175,7 +175,18 @@ export function installOf(documents: RenderedDocument[]): Install {
         .flatMap((r) => r.rules.filter((rule) => rule.resources.includes(resource)))
         .flatMap((rule) => rule.resourceNames ?? []);
     assert.deepEqual(namesOf('leases'), [flags['election-id']], 'RBAC names the Lease');
-    assert.deepEqual(namesOf('configmaps'), [configMap().metadata.name], 'RBAC names the ConfigMap');
+    const extra = [
+      flags['configmap-tcp-services'],
+      flags['configmap-errorfiles'],
+      flags['configmap-patternfiles'],
+    ]
+      .map((reference) => reference?.split('/')[1])
+      .filter((name): name is string => name !== undefined);
+    assert.deepEqual(
+      namesOf('configmaps').sort(),
+      [configMap().metadata.name, ...new Set(extra)].sort(),
+      'RBAC names the ConfigMaps the controller reads',
+    );
     const account = pod.serviceAccountName;
     assert.ok(
       kinds('ServiceAccount').some((sa) => sa.metadata.name === account),

@@ -45,5 +45,5 @@ The controller flags the chart sets itself: the other objects are named after th
 and expose the ports they choose, so extraArgs may not change them.
 */}}
 {{- define "hsi.managedFlags" -}}
-configmap|ingress\.class|publish-service|election-id|config-dir|runtime-dir|haproxy-master-socket|http-bind-port|https-bind-port|stats-bind-port|healthz-bind-port|controller-port
+configmap|configmap-tcp-services|configmap-errorfiles|configmap-patternfiles|ingress\.class|publish-service|election-id|config-dir|runtime-dir|haproxy-master-socket|http-bind-port|https-bind-port|stats-bind-port|healthz-bind-port|controller-port
 {{- end -}}
