@@ -260,7 +260,10 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     backends: stableBackends,
     tls,
     ...(gatewayApi.frontends.length > 0 && { listeners: gatewayApi.frontends }),
-    ...(gatewayStatus.gatewayClasses.length > 0 && { gatewayStatus }),
+    // Routes keep their status while any exists: one that leaves our Gateways loses our entries.
+    ...((gatewayStatus.gatewayClasses.length > 0 ||
+      snapshot.httpRoutes.length > 0 ||
+      snapshot.grpcRoutes.length > 0) && { gatewayStatus }),
     ...(options.errorfilesConfigMap && {
       errorfiles: buildErrorfiles(snapshot, options.errorfilesConfigMap, problems),
     }),
