@@ -323,6 +323,10 @@ export function haproxyIngressMigrationDoc(): string {
     '| `--configmap-errorfiles`: `"503": "HTTP/1.1 503 …"` | The same: a status code of 200, 400, 401, 403, 404, 405, 407, 408, 410, 425, 429, 500, 502, 503 or 504 and a whole raw HTTP response, at most 8 KiB. A response HAProxy would refuse to load is reported under its key and left out. An edit reloads HAProxy; deleting the ConfigMap brings HAProxy’s own pages back. The built-in 404 of requests no rule matches is not an error page and stays as it is. |',
     '| `--configmap-patternfiles`: `ips: "10.0.0.0/8\\n192.168.0.1"` | `allow-list: patterns/ips` and `deny-list: patterns/ips` read the file; its lines are client addresses and CIDR blocks (a line that is not one is reported and left out). An edit changes HAProxy over the Runtime API, without a reload. A named file that does not exist is empty: an allow-list then lets nobody in. |',
     '',
+    'With the Helm chart, set `controller.tcpServicesConfigMap`, `controller.errorfilesConfigMap` and',
+    '`controller.patternfilesConfigMap` to the ConfigMaps’ names (in the release namespace): the chart passes',
+    'the flags and lets the controller read exactly those ConfigMaps.',
+    '',
     '## ConfigMap keys',
     '',
     ...table(
