@@ -3,7 +3,8 @@
  * real kube-apiserver: the controller watches exactly the ConfigMaps its flags
  * name (RBAC grants those names, as the chart does when they are set), and an
  * update or a deletion of each reaches HAProxy: TCP services, error pages and
- * pattern files.
+ * pattern files. Run with --disable-ingress-status-update, which leaves Ingress
+ * status alone.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -91,6 +92,7 @@ describe('the reference ConfigMaps in cluster mode', () => {
         '--publish-service',
         PUBLISH_SERVICE,
         ...NAMES.map((name) => `--configmap-${name}=${CONTROLLER_NAMESPACE}/${name}`),
+        '--disable-ingress-status-update',
       ],
     });
   });
@@ -126,6 +128,13 @@ describe('the reference ConfigMaps in cluster mode', () => {
       50,
     );
     assert.equal((await from('127.0.0.5', 'office.example')).status, 403);
+  });
+
+  it('--disable-ingress-status-update: served Ingresses keep an empty status', async () => {
+    // Served, and an update applied since: a status write would have come with either.
+    assert.equal((await from('127.0.0.6', 'office.example')).pod, 'web-1');
+    assert.deepEqual(await env.cluster.ingressStatus(NS, 'office'), []);
+    assert.deepEqual(await env.cluster.ingressStatus(NS, 'down'), []);
   });
 
   it('deletions reach HAProxy', async () => {

@@ -65,6 +65,24 @@ describe("the reference controller's flags", () => {
     );
   });
 
+  it('--disable-https: the HTTPS port is not bound; HTTP serves', async () => {
+    const other = await TestController.create({
+      'web.yaml': onePodService('web', pods),
+      'ingresses.yaml': [hostRoute('app')],
+    });
+    try {
+      await other.start(['--disable-https']);
+      await eventually(
+        async () => assert.equal((await other.get('app.example', '/')).pod, 'web-1'),
+        10_000,
+        50,
+      );
+      assert.equal(await refused(other.ports.https), true);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('--disable-config-snippets wins over --allow-config-snippets', async () => {
     assert.equal((await controller.getTls('app.example', '/')).headers['x-snippet'], undefined);
     assert.doesNotMatch(await controller.config(), /X-Snippet/);
