@@ -7,6 +7,7 @@
  */
 import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
 import type { Secret } from '../store/schemas.ts';
+import { secretUsers } from './auth-users.ts';
 import type { HeaderEdits, PathReplace, RedirectParts } from './request-edits.ts';
 import {
   ANNOTATION_PREFIXES,
@@ -71,7 +72,13 @@ export interface BackendPolicy {
    * Basic auth. `userlist` names the Secret's users section; without it (no
    * Secret, or no valid user in it) every request is refused with 401.
    */
-  auth?: { realm: RequestSettings['authRealm']; userlist?: string; users: AuthUser[] };
+  auth?: {
+    realm: RequestSettings['authRealm'];
+    userlist?: string;
+    users: AuthUser[];
+    /** Without a userlist: 503 instead of 401 (ingress-nginx's answer when its Secret is unusable). */
+    unavailableStatus?: 503;
+  };
   requestRedirect?: {
     target: NonNullable<RequestSettings['requestRedirect']>;
     code: RequestSettings['requestRedirectCode'];
@@ -199,7 +206,12 @@ function resolveAuth(
   secretOf: (key: string) => Secret | undefined,
   problems: Problem[],
 ): NonNullable<BackendPolicy['auth']> {
-  const closed = { realm: s.authRealm, users: [] };
+  const unavailable = s.authUnavailableStatus;
+  const closed = {
+    realm: s.authRealm,
+    users: [],
+    ...(unavailable === 503 && { unavailableStatus: 503 as const }),
+  };
   // Reported where the key was set: the Service, the Ingress or the ConfigMap, under its exact name.
   const problem = (
     origin: KeyOrigin | undefined,
@@ -217,24 +229,27 @@ function resolveAuth(
     problem(
       origins.authType,
       'InvalidValue',
-      'auth-type basic-auth needs an auth-secret; every request gets 401',
+      `auth-type basic-auth needs an auth-secret; every request gets ${unavailable}`,
     );
     return closed;
   }
   const key = s.authSecret.includes('/') ? s.authSecret : `${context.namespace}/${s.authSecret}`;
   const secret = secretOf(key);
   if (!secret) {
-    problem(origins.authSecret, 'UnresolvedReference', `Secret ${key} not found; every request gets 401`);
+    problem(
+      origins.authSecret,
+      'UnresolvedReference',
+      `Secret ${key} not found; every request gets ${unavailable}`,
+    );
     return closed;
   }
   const secretRef = objectRef('Secret', secret.metadata);
   const users: AuthUser[] = [];
-  for (const [name, value] of Object.entries(secret.values).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const hash = value.trim();
+  for (const { name, hash, field } of secretUsers(secret)) {
     if (!USER_NAME.test(name)) {
       problems.push({
         ref: secretRef,
-        field: 'data',
+        field: field === 'data.auth' ? field : 'data',
         reason: 'InvalidValue',
         message: 'a key is not a valid user name (letters, digits, ._@-); that user is ignored',
         severity: 'error',
@@ -242,9 +257,9 @@ function resolveAuth(
     } else if (!CRYPT_HASH.test(hash)) {
       problems.push({
         ref: secretRef,
-        field: `data.${name}`,
+        field,
         reason: 'InvalidValue',
-        message: 'not a crypt(3) password hash (e.g. from openssl passwd -6); that user is ignored',
+        message: `${field === 'data.auth' ? `user ${name}: ` : ''}not a crypt(3) or $apr1$ password hash (e.g. from htpasswd or openssl passwd -6); that user is ignored`,
         severity: 'error',
       });
     } else users.push({ name, hash });
@@ -253,7 +268,7 @@ function resolveAuth(
     problem(
       origins.authSecret,
       'UnresolvedReference',
-      `Secret ${key} holds no valid user; every request gets 401`,
+      `Secret ${key} holds no valid user; every request gets ${unavailable}`,
     );
     return closed;
   }

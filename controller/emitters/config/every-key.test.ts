@@ -13,7 +13,7 @@ import { selfSignedCertificate } from './self-signed.ts';
 import { buildView } from './view.ts';
 
 /** static: a Service of its own, for keys that exclude others set on `service`. */
-type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static';
+type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static' | 'closed';
 
 /** Key → where it is set, its value, and what it prints. */
 const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = {
@@ -171,7 +171,11 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     value: '10.3.0.0/16',
     prints: /track-sc0 src unless \{ src 10\.3\.0\.0\/16 \}$/m,
   },
-  'auth-type': { on: 'service', value: 'basic-auth', prints: /^ {2}http-request auth realm /m },
+  'auth-type': {
+    on: 'service',
+    value: 'basic-auth',
+    prints: /^ {2}http-request auth realm '\w+' unless \{ lua\.basic_auth\(auth_default_users\) -m bool \}$/m,
+  },
   'auth-secret': {
     on: 'service',
     value: 'users',
@@ -246,6 +250,11 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /^ {2}http-request deny deny_status 413 if \{ req\.hdr_val\(content-length\) gt 4096 \}$/m,
   },
   'rate-limit-connections': { on: 'service', value: '7', prints: /if \{ sc_conn_cur\(0\) gt 7 \}/m },
+  'auth-unavailable-status': {
+    on: 'closed',
+    value: '503',
+    prints: /^ {2}http-request deny deny_status 503 if TRUE$/m,
+  },
   'www-redirect': {
     on: 'ingress',
     value: 'true',
@@ -307,14 +316,21 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       service('web', set('service', 'haproxy.org/')),
       service('pt', set('passthrough', 'haproxy.org/')),
       service('st', set('static', 'haproxy.org/')),
+      // Basic auth whose Secret is missing: every request gets auth-unavailable-status.
+      service('closed', {
+        'haproxy.org/auth-type': 'basic-auth',
+        'haproxy.org/auth-secret': 'absent',
+        ...set('closed', 'haproxy.org/'),
+      }),
       ingress('web', set('ingress', 'haproxy.org/')),
       ingress('pt', {}),
       ingress('st', {}),
+      ingress('closed', {}),
     ],
     { allowConfigSnippets: true },
   );
   assert.deepEqual(
-    state.problems.filter((p) => p.severity === 'error'),
+    state.problems.filter((p) => p.severity === 'error' && !p.message.startsWith('Secret default/absent ')),
     [],
     'every value in the table is valid',
   );

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { BackendPolicy } from '../../model/policy.ts';
+import { authFiles, authGlobalLines } from './auth-lines.ts';
 import { captureSlots, policyLines, UnquotableValueError, userlists } from './policy-lines.ts';
 
 const HASH =
@@ -72,7 +73,7 @@ describe('policyLines', () => {
       'http-request set-var(txn.cors_origin) req.hdr(origin) if { req.hdr(origin) -m str -i https://a.example https://b.example:8443 }',
       "http-request return status 204 hdr Access-Control-Allow-Origin '%[var(txn.cors_origin)]' hdr Vary Origin hdr Access-Control-Allow-Methods 'GET, POST' hdr Access-Control-Allow-Headers '*' hdr Access-Control-Max-Age 60 hdr Access-Control-Allow-Credentials true if METH_OPTIONS { req.hdr(access-control-request-method) -m found } { var(txn.cors_origin) -m found }",
       'http-request return status 204 hdr Vary Origin if METH_OPTIONS { req.hdr(access-control-request-method) -m found }',
-      "http-request auth realm 'Staff only' unless { http_auth(auth_default_users) }",
+      "http-request auth realm 'Staff only' unless { lua.basic_auth(auth_default_users) -m bool }",
       "http-request redirect location 'https://new.example:8080%[pathq]' code 307 if { ssl_fc }",
       "http-request redirect location 'http://new.example:8080%[pathq]' code 307 unless { ssl_fc }",
       "http-request set-header Host 'internal.example'",
@@ -100,7 +101,7 @@ describe('policyLines', () => {
     });
     assert.deepEqual(lines, [
       "http-request return status 204 hdr Access-Control-Allow-Origin '*' hdr Access-Control-Allow-Methods '*' hdr Access-Control-Allow-Headers '*' hdr Access-Control-Max-Age 5 if METH_OPTIONS { req.hdr(access-control-request-method) -m found }",
-      "http-request auth realm 'Protected Content'",
+      "http-request auth realm 'Protected Content' if TRUE",
       "http-request redirect location 'https://x.example%[pathq]' code 302",
       "http-response set-header Access-Control-Allow-Origin '*'",
       "http-response set-header Access-Control-Allow-Methods '*'",
@@ -168,7 +169,13 @@ describe('policyLines', () => {
     const dir = await mkdtemp(join(tmpdir(), 'policy-lines-'));
     try {
       const list = userlists([FULL]);
+      for (const file of authFiles([FULL])) {
+        await mkdir(join(dir, dirname(file.path)), { recursive: true });
+        await writeFile(join(dir, file.path), file.content);
+      }
       const config = [
+        'global',
+        ...authGlobalLines([FULL], dir).map((l) => `  ${l}`),
         'defaults',
         '  mode http',
         '  timeout connect 1s',

@@ -11,10 +11,12 @@
  * quote, which they print escaped; anywhere else the schemas refuse quotes,
  * so a quote reaching here is a bug and throws.
  */
+import { isApr1 } from '../../model/auth-users.ts';
 import { PATTERN_DIR } from '../../model/pattern-files.ts';
 import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
 import { srcAcl } from './access-lines.ts';
+import { authLines } from './auth-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
 import { bodyLimit, trackedLimits } from './limit-lines.ts';
 
@@ -126,13 +128,6 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
   ];
 }
 
-function auth(policy: NonNullable<BackendPolicy['auth']>): string[] {
-  const realm = `realm ${quote(policy.realm)}`;
-  // Without a userlist nobody can authenticate: fail closed.
-  if (!policy.userlist) return [`http-request auth ${realm}`];
-  return [`http-request auth ${realm} unless { http_auth(${policy.userlist}) }`];
-}
-
 function requestRedirect(redirect: NonNullable<BackendPolicy['requestRedirect']>): string[] {
   const { scheme, host } = redirect.target;
   const to = (s: string) =>
@@ -166,7 +161,12 @@ export function captureSlots(policies: readonly BackendPolicy[]): { lengths: num
 }
 
 /** The policy's backend lines, each without indentation; captures use slots from `firstCaptureId` on. */
-export function policyLines(policy: BackendPolicy, firstCaptureId = 0, patternDir = PATTERN_DIR): string[] {
+export function policyLines(
+  policy: BackendPolicy,
+  firstCaptureId = 0,
+  patternDir = PATTERN_DIR,
+  configDir = '.',
+): string[] {
   const lines: string[] = [];
   if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
   for (const [i, sample] of (policy.captures?.samples ?? []).entries())
@@ -182,7 +182,7 @@ export function policyLines(policy: BackendPolicy, firstCaptureId = 0, patternDi
   lines.push(...trackedLimits(policy));
   const corsLines = policy.cors ? cors(policy.cors) : [];
   lines.push(...corsLines.filter((l) => l.startsWith('http-request')));
-  if (policy.auth) lines.push(...auth(policy.auth));
+  if (policy.auth) lines.push(...authLines(policy.auth, configDir));
   if (policy.bodyMax) lines.push(...bodyLimit(policy.bodyMax));
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
@@ -212,7 +212,8 @@ export function userlists(policies: readonly BackendPolicy[]): Userlist[] {
     if (!auth?.userlist || byName.has(auth.userlist)) continue;
     byName.set(auth.userlist, {
       name: auth.userlist,
-      users: auth.users.map((u) => ({ name: u.name, hash: quote(u.hash) })),
+      // $apr1$ users are checked by the Lua script (auth-lines.ts), which crypt(3) cannot do.
+      users: auth.users.filter((u) => !isApr1(u.hash)).map((u) => ({ name: u.name, hash: quote(u.hash) })),
     });
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
 import { patternFileFiles } from '../runtime/pattern-files.ts';
+import { authFiles } from './auth-lines.ts';
 import { errorfileFiles } from './errorfiles.ts';
 import { type MapEntry, routingMaps } from './route-map.ts';
 import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP } from './view.ts';
@@ -174,6 +175,7 @@ export function renderFiles(
   files.push({ path: PASSTHROUGH_MAP, content: mapFile(routing.passthrough), mode: 0o644 });
   files.push(...errorfileFiles(state));
   files.push(...patternFileFiles(state.patternFiles));
+  files.push(...authFiles(state.backends.map((b) => b.policy)));
   return files;
 }
 

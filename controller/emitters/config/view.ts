@@ -11,6 +11,7 @@ import { BUILTIN_DEFAULT_BACKEND, BUILTIN_ERROR_BACKEND } from '../../model/type
 import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { tcpAccessLines } from './access-lines.ts';
+import { authGlobalLines } from './auth-lines.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 import { planRoutes, routingLines, SPLITS_MAP } from './route-map.ts';
@@ -188,7 +189,15 @@ export function buildView(
   const captures = captureSlots(state.backends.map((b) => b.policy));
   const tls = tlsView(state, listen, paths);
   return {
-    global: { lines: globalLines(state, paths.statsSocket, file(CERT_DIR)) },
+    global: {
+      lines: [
+        ...globalLines(state, paths.statsSocket, file(CERT_DIR)),
+        ...authGlobalLines(
+          state.backends.map((b) => b.policy),
+          paths.configDir,
+        ),
+      ],
+    },
     defaults: { lines: [...defaultsLines(state), ...errorfileLines(state, paths.configDir)] },
     snippets: {
       global: snippet(state.snippets.global, ''),
@@ -215,7 +224,7 @@ export function buildView(
       policy:
         b.mode === 'tcp'
           ? tcpAccessLines(b.policy, file(PATTERN_DIR))
-          : policyLines(b.policy, captures.firstIds[i], file(PATTERN_DIR)),
+          : policyLines(b.policy, captures.firstIds[i], file(PATTERN_DIR), paths.configDir),
       defaultServer: defaultServerLines(b),
       servers: (slots.get(b.name) ?? []).map((s) => ({
         name: s.name,

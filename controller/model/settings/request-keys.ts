@@ -6,6 +6,7 @@
  */
 
 import { accessList } from './access-lists.ts';
+import { AUTH_KEYS } from './auth-keys.ts';
 import { LIMIT_KEYS } from './limit-keys.ts';
 import { REDIRECT_KEYS } from './redirect-keys.ts';
 import { defineKey } from './registry.ts';
@@ -295,6 +296,7 @@ export const REQUEST_KEYS = {
   ...REDIRECT_KEYS,
   ...ACCESS_KEYS,
   ...LIMIT_KEYS,
+  ...AUTH_KEYS,
   ...CORS_KEYS,
   ...HSTS_KEYS,
 };

@@ -114,9 +114,43 @@ export const ACCESS_ANNOTATIONS: NginxAnnotation[] = [
     'limit-rate-after',
     'HAProxy 2.6 has no bandwidth limit on responses (bwlim filters came in 2.7)',
   ),
-  unsupported('auth-type', 'not supported yet'),
-  unsupported('auth-secret', 'not supported yet'),
-  unsupported('auth-secret-type', 'not supported yet'),
-  unsupported('auth-realm', 'not supported yet'),
+  declare({
+    name: 'auth-type',
+    support: 'honoured',
+    becomes: ['auth-type'],
+    note: 'basic: HTTP basic auth against auth-secret ($apr1$, bcrypt and other crypt(3) hashes; verified credentials are remembered for a minute). digest is not supported.',
+    translate: (value): Translation => {
+      const v = value.trim();
+      if (v === 'basic') return { set: { 'auth-type': 'basic-auth' } };
+      if (v === 'digest') return { unsupported: 'HTTP digest authentication is not available in HAProxy' };
+      return { invalid: 'must be basic or digest' };
+    },
+  }),
+  declare({
+    name: 'auth-secret',
+    support: 'honoured',
+    becomes: ['auth-secret'],
+    note: 'The Secret (name, or namespace/name) holding the users; while it is missing or holds no valid user, every request gets 503.',
+    translate: (value) => ({ set: { 'auth-secret': value } }),
+  }),
+  declare({
+    name: 'auth-secret-type',
+    support: 'honoured',
+    becomes: [],
+    note: 'auth-file (an htpasswd file under the key auth) or auth-map (one key per user): both layouts are read as they come.',
+    translate: (value): Translation => {
+      const v = value.trim();
+      return v === 'auth-file' || v === 'auth-map'
+        ? { set: {} }
+        : { invalid: 'must be auth-file or auth-map' };
+    },
+  }),
+  declare({
+    name: 'auth-realm',
+    support: 'honoured',
+    becomes: ['auth-realm'],
+    note: 'The realm of the basic auth challenge.',
+    translate: (value) => ({ set: { 'auth-realm': value } }),
+  }),
   unsupported('satisfy', 'not supported yet'),
 ];
