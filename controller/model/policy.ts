@@ -67,6 +67,8 @@ export interface BackendPolicy {
     maxAge: RequestSettings['corsMaxAge'];
     /** cors-respond-to-options: answer every OPTIONS request, not only preflights. */
     respondToOptions?: boolean;
+    /** cors-expose-headers, as printed. */
+    exposeHeaders?: string;
   };
   /**
    * Basic auth. `userlist` names the Secret's users section; without it (no
@@ -180,6 +182,7 @@ export function resolvePolicy(
       credentials: s.corsAllowCredentials,
       maxAge: s.corsMaxAge,
       ...(s.corsRespondToOptions && { respondToOptions: true }),
+      ...(s.corsExposeHeaders && { exposeHeaders: s.corsExposeHeaders }),
     };
   }
   if (s.authType === 'basic-auth') policy.auth = resolveAuth(s, origins, context, secretOf, problems);

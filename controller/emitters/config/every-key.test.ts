@@ -182,7 +182,17 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /^userlist auth_default_users\n {2}user alice password /m,
   },
   'auth-realm': { on: 'service', value: 'Inner', prints: /auth realm 'Inner'/m },
-  'cors-enable': { on: 'service', value: 'true', prints: /^ {2}http-response add-header Vary Origin$/m },
+  'cors-enable': {
+    on: 'service',
+    value: 'true',
+    prints:
+      /^ {2}http-after-response add-header Vary Origin unless \{ res\.hdr\(vary\) -m sub -i origin \}$/m,
+  },
+  'cors-expose-headers': {
+    on: 'service',
+    value: 'X-Total',
+    prints: /^ {2}http-after-response set-header Access-Control-Expose-Headers 'X-Total'/m,
+  },
   'cors-allow-origin': {
     on: 'service',
     value: 'https://a.example',

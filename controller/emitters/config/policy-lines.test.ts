@@ -83,12 +83,12 @@ describe('policyLines', () => {
       "http-request replace-path '^/v2/old/(.*)' '/v2/new/\\1'",
       "http-response set-header X-Served-By 'edge 1'",
       `http-response set-header Content-Security-Policy 'default-src '\\''self'\\'' "x" #1'`,
-      "http-response set-header Access-Control-Allow-Origin '%[var(txn.cors_origin)]' if { var(txn.cors_origin) -m found }",
-      'http-response set-header Access-Control-Allow-Credentials true if { var(txn.cors_origin) -m found }',
-      "http-response set-header Access-Control-Allow-Methods 'GET, POST' if { var(txn.cors_origin) -m found }",
-      "http-response set-header Access-Control-Allow-Headers '*' if { var(txn.cors_origin) -m found }",
-      'http-response set-header Access-Control-Max-Age 60 if { var(txn.cors_origin) -m found }',
-      'http-response add-header Vary Origin',
+      "http-after-response set-header Access-Control-Allow-Origin '%[var(txn.cors_origin)]' if { var(txn.cors_origin) -m found }",
+      'http-after-response set-header Access-Control-Allow-Credentials true if { var(txn.cors_origin) -m found }',
+      "http-after-response set-header Access-Control-Allow-Methods 'GET, POST' if { var(txn.cors_origin) -m found }",
+      "http-after-response set-header Access-Control-Allow-Headers '*' if { var(txn.cors_origin) -m found }",
+      'http-after-response set-header Access-Control-Max-Age 60 if { var(txn.cors_origin) -m found }',
+      'http-after-response add-header Vary Origin unless { res.hdr(vary) -m sub -i origin }',
       "http-response set-header Strict-Transport-Security 'max-age=600; includeSubDomains; preload' if { ssl_fc }",
     ]);
   });
@@ -103,10 +103,10 @@ describe('policyLines', () => {
       "http-request return status 204 hdr Access-Control-Allow-Origin '*' hdr Access-Control-Allow-Methods '*' hdr Access-Control-Allow-Headers '*' hdr Access-Control-Max-Age 5 if METH_OPTIONS { req.hdr(access-control-request-method) -m found }",
       "http-request auth realm 'Protected Content' if TRUE",
       "http-request redirect location 'https://x.example%[pathq]' code 302",
-      "http-response set-header Access-Control-Allow-Origin '*'",
-      "http-response set-header Access-Control-Allow-Methods '*'",
-      "http-response set-header Access-Control-Allow-Headers '*'",
-      'http-response set-header Access-Control-Max-Age 5',
+      "http-after-response set-header Access-Control-Allow-Origin '*'",
+      "http-after-response set-header Access-Control-Allow-Methods '*'",
+      "http-after-response set-header Access-Control-Allow-Headers '*'",
+      'http-after-response set-header Access-Control-Max-Age 5',
     ]);
   });
 

@@ -84,15 +84,23 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
     `hdr Access-Control-Allow-Headers ${quote(literal(policy.headers))}`,
     `hdr Access-Control-Max-Age ${policy.maxAge}`,
     ...(policy.credentials ? ['hdr Access-Control-Allow-Credentials true'] : []),
+    ...(policy.exposeHeaders
+      ? [`hdr Access-Control-Expose-Headers ${quote(literal(policy.exposeHeaders))}`]
+      : []),
   ].join(' ');
   const credentials = policy.credentials
-    ? ['http-response set-header Access-Control-Allow-Credentials true']
+    ? ['http-after-response set-header Access-Control-Allow-Credentials true']
     : [];
   // As the reference controller does: ordinary responses carry them too, not only preflight answers.
   const described = [
-    `http-response set-header Access-Control-Allow-Methods ${quote(literal(policy.methods))}`,
-    `http-response set-header Access-Control-Allow-Headers ${quote(literal(policy.headers))}`,
-    `http-response set-header Access-Control-Max-Age ${policy.maxAge}`,
+    `http-after-response set-header Access-Control-Allow-Methods ${quote(literal(policy.methods))}`,
+    `http-after-response set-header Access-Control-Allow-Headers ${quote(literal(policy.headers))}`,
+    `http-after-response set-header Access-Control-Max-Age ${policy.maxAge}`,
+    ...(policy.exposeHeaders
+      ? [
+          `http-after-response set-header Access-Control-Expose-Headers ${quote(literal(policy.exposeHeaders))}`,
+        ]
+      : []),
   ];
   // cors-respond-to-options: a bare OPTIONS request is answered too, not only a preflight.
   const options = policy.respondToOptions ? ' METH_OPTIONS' : '';
@@ -102,7 +110,7 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
       ...(options
         ? [`http-request return status 204 hdr Access-Control-Allow-Origin '*' ${common} if${options}`]
         : []),
-      `http-response set-header Access-Control-Allow-Origin '*'`,
+      `http-after-response set-header Access-Control-Allow-Origin '*'`,
       ...credentials,
       ...described,
     ];
@@ -122,9 +130,9 @@ function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
           `http-request return status 204 hdr Access-Control-Allow-Origin ${origin} hdr Vary Origin ${common} if${options} { var(txn.cors_origin) -m found }`,
         ]
       : []),
-    `http-response set-header Access-Control-Allow-Origin ${origin} if { var(txn.cors_origin) -m found }`,
+    `http-after-response set-header Access-Control-Allow-Origin ${origin} if { var(txn.cors_origin) -m found }`,
     ...[...credentials, ...described].map((l) => `${l} if { var(txn.cors_origin) -m found }`),
-    'http-response add-header Vary Origin',
+    'http-after-response add-header Vary Origin unless { res.hdr(vary) -m sub -i origin }',
   ];
 }
 
@@ -194,7 +202,8 @@ export function policyLines(
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...responseEditLines(policy));
-  lines.push(...corsLines.filter((l) => l.startsWith('http-response')));
+  // On every response of the route, HAProxy's own included (a 401 of basic auth), as ingress-nginx sends them.
+  lines.push(...corsLines.filter((l) => l.startsWith('http-after-response')));
   if (policy.hsts) lines.push(...hsts(policy.hsts));
   return lines;
 }

@@ -236,6 +236,14 @@ const CORS_KEYS = {
     default: '*',
     description: 'Access-Control-Allow-Headers: `*` or header names separated by commas.',
   }),
+  corsExposeHeaders: defineKey({
+    name: 'cors-expose-headers',
+    scopes: ALL,
+    schema: tokenList.optional(),
+    default: undefined,
+    description:
+      'Access-Control-Expose-Headers: response headers, separated by commas, that scripts of an allowed origin may read.',
+  }),
   corsAllowCredentials: defineKey({
     name: 'cors-allow-credentials',
     scopes: ALL,

@@ -6,6 +6,7 @@
 
 import { ACCESS_ANNOTATIONS } from './access.ts';
 import type { NginxAnnotation } from './annotation.ts';
+import { CORS_ANNOTATIONS } from './cors.ts';
 import { LATER_ANNOTATIONS } from './later.ts';
 import { NOT_SUPPORTED_ANNOTATIONS } from './not-supported.ts';
 import { REDIRECT_ANNOTATIONS } from './redirects.ts';
@@ -15,6 +16,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...REDIRECT_ANNOTATIONS,
   ...ACCESS_ANNOTATIONS,
   ...UPSTREAM_ANNOTATIONS,
+  ...CORS_ANNOTATIONS,
   ...LATER_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];

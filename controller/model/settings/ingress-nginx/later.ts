@@ -10,13 +10,6 @@ const LATER = 'not supported yet';
 
 export const LATER_ANNOTATIONS: NginxAnnotation[] = [
   ...[
-    'enable-cors',
-    'cors-allow-origin',
-    'cors-allow-methods',
-    'cors-allow-headers',
-    'cors-expose-headers',
-    'cors-allow-credentials',
-    'cors-max-age',
     'affinity',
     'affinity-mode',
     'affinity-canary-behavior',
