@@ -37,7 +37,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RequestCondition } from '../../model/request-conditions.ts';
-import { BUILTIN_ERROR_BACKEND, type Route, type Routing, type Vhost } from '../../model/types.ts';
+import { BUILTIN_ERROR_BACKEND, type Route, type Routing } from '../../model/types.ts';
 import { conditionAcl, pathRegexAcl } from './route-acls.ts';
 
 export type MapEntry = readonly [key: string, value: string];
@@ -82,8 +82,6 @@ const MAIN_PORTS = [80, 443] as const;
 
 /** The map file of a frontend that needs its own. */
 export const routeMapOf = (port: number): string => (port === 80 ? ROUTE_MAP : `maps/routes-${port}.map`);
-
-const portsOf = (ports: readonly number[] | undefined): readonly number[] => ports ?? MAIN_PORTS;
 
 /** The key prefix of a vhost: Gateway wildcards `**.suffix` are keyed `~.suffix`. */
 export const vhostKey = (vhost: string): string => (vhost.startsWith('**.') ? `~${vhost.slice(2)}` : vhost);
