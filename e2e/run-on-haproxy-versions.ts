@@ -36,6 +36,9 @@ const ON_HAPROXY_30 = [
   'e2e/timeout-keys.test.ts',
   'e2e/sample-expressions.test.ts',
   'e2e/grafana-dashboard.test.ts',
+  // Gateway API: rule groups, splits (map_int), suffix lookups, redirects and rewrites built from parts.
+  'e2e/gateway-api-routing.test.ts',
+  'e2e/gateway-api-filters.test.ts',
 ];
 
 interface Run {
