@@ -123,13 +123,15 @@ describe('config snippets', () => {
       assert.equal(web.pod, 'snip-1');
       assert.equal(web.headers['x-backend-snippet'], undefined, 'the broken snippet is gone as a whole');
       assert.equal(web.headers['x-frontend-snippet'], 'on', 'the other snippets stay');
-      const log = await controller.log();
       // A problem of the Service, under the key that set the snippet: logged, counted, an Event in cluster mode.
-      assert.match(
-        log,
-        /Service default\/web haproxy\.org\/backend-config-snippet: makes haproxy -c fail; dropped/,
-      );
-      assert.match(log, /this-is-not-a-keyword/);
+      await eventually(async () => {
+        const log = await controller.log();
+        assert.match(
+          log,
+          /Service default\/web haproxy\.org\/backend-config-snippet: makes haproxy -c fail; dropped/,
+        );
+        assert.match(log, /this-is-not-a-keyword/);
+      });
       await eventually(async () =>
         assert.match(
           await controller.metrics(),
