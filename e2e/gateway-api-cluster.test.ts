@@ -282,9 +282,16 @@ describe('cluster mode with and without the Gateway API', () => {
       30_000,
       100,
     );
-    const warnings = (await logLines()).filter((l) => l.level === 40 && /is not installed/.test(l.msg));
-    for (const kind of GATEWAY_KINDS)
-      assert.equal(warnings.filter((l) => l.resource === kind).length, 2, `${kind}: once per disappearance`);
+    // The warning can reach the log a moment after /readyz shows the collection absent.
+    await eventually(async () => {
+      const warnings = (await logLines()).filter((l) => l.level === 40 && /is not installed/.test(l.msg));
+      for (const kind of GATEWAY_KINDS)
+        assert.equal(
+          warnings.filter((l) => l.resource === kind).length,
+          2,
+          `${kind}: once per disappearance`,
+        );
+    }, 5_000);
     await served('shop.example');
   });
 });
