@@ -265,6 +265,8 @@ function routingView(state: DesiredState, listen: Listen, paths: Paths, tls: Ret
       name: `listener_${l.port}`,
       binds: binds(listen, l.port).map((b) => (l.tls ? `${b} ${tls.terminate}` : b)),
       proto: l.tls ? 'https' : 'http',
+      /** client-ca names an unusable Secret: no client can be verified here either. */
+      rejectAll: l.tls && tls.rejectAll,
       portSuffix: `:${l.port}`,
       routing: linesOf(l.port),
     })),
