@@ -6,6 +6,7 @@
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog } from './backends.ts';
+import { cookiePaths, mergeExtras } from './cookie-paths.ts';
 import { buildErrorfiles } from './errorfiles.ts';
 import {
   buildGatewayApi,
@@ -118,6 +119,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const reportedServices = new Set<object>();
 
   const regexes = regexPaths(ingresses, configLayer, options, problems);
+  const cookies = cookiePaths(ingresses, configLayer, options);
   for (const ingress of ingresses) {
     const rank = ranks.ingress(ingress);
     const rules = rulesOf(ingress);
@@ -145,7 +147,8 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     for (const path of rules.paths) {
       const regex = regexes.get(path);
       if (regexes.has(path) && !regex) continue;
-      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey, regex?.extra);
+      const extra = mergeExtras(regex?.extra, cookies.get(path));
+      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey, extra);
       const service = snapshot.services.get(nsName(path.ref.namespace, path.ref.name));
       if (service && !reportedServices.has(service)) {
         reportedServices.add(service);

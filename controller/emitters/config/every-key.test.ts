@@ -265,6 +265,26 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     value: '503',
     prints: /^ {2}http-request deny deny_status 503 if TRUE$/m,
   },
+  'cookie-persistence-path': {
+    on: 'service',
+    value: '/shop',
+    prints: /replace-header Set-Cookie .*'\\1; Path=\/shop;/m,
+  },
+  'cookie-persistence-domain': { on: 'service', value: 'a.example', prints: /; Domain=a\.example;/m },
+  'cookie-persistence-max-age': { on: 'service', value: '60', prints: /; Max-Age=60;/m },
+  'cookie-persistence-expires': {
+    on: 'service',
+    value: '90',
+    prints: /; Expires=%\[date\(90\),http_date\];/m,
+  },
+  'cookie-persistence-samesite': { on: 'service', value: 'lax', prints: /; SameSite=Lax;/m },
+  'cookie-persistence-secure': { on: 'service', value: 'true', prints: /; Secure; HttpOnly'$/m },
+  'cookie-persistence-httponly': {
+    on: 'service',
+    value: 'true',
+    prints:
+      /^ {2}http-after-response replace-header Set-Cookie '\^\(SRVID=\[\^;\]\*\)\(;\.\*\)\?\$' .*; HttpOnly'$/m,
+  },
   'www-redirect': {
     on: 'ingress',
     value: 'true',

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Backend, DesiredState } from '../../model/types.ts';
+import { cookieAttributeLines } from './cookie-lines.ts';
 import { serverOptions } from './view.ts';
 
 /** `log` arguments for one syslog target: `<target> [len N] [format F] <facility> [level [minlevel]]`. */
@@ -93,6 +94,7 @@ export function backendLines(backend: Backend): string[] {
       `cookie ${s.cookiePersistence} insert indirect nocache dynamic`,
       `dynamic-cookie-key ${dynamicCookieKey(backend.name)}`,
     );
+  lines.push(...cookieAttributeLines(s));
   // Static: each server line names its cookie value (the server name).
   if (s.cookiePersistenceNoDynamic)
     lines.push(`cookie ${s.cookiePersistenceNoDynamic} insert indirect nocache`);

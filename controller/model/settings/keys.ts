@@ -3,6 +3,7 @@
  * global/defaults come from the ConfigMap only; backend keys may also be set
  * on an Ingress or a Service.
  */
+import { COOKIE_KEYS } from './cookie-keys.ts';
 import { INGRESS_ROUTE_KEYS } from './ingress-route-keys.ts';
 import { LEGACY_CONNECTION_KEYS, REFERENCE_BACKEND_KEYS } from './reference-keys.ts';
 import { defineKey } from './registry.ts';
@@ -277,6 +278,7 @@ export const BACKEND_KEYS = {
   }),
   ...TLS_BACKEND_KEYS,
   ...REFERENCE_BACKEND_KEYS,
+  ...COOKIE_KEYS,
 };
 
 /** Every key, for docs and for telling unknown keys from known ones. */

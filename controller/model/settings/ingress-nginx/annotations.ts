@@ -5,6 +5,7 @@
  */
 
 import { ACCESS_ANNOTATIONS } from './access.ts';
+import { AFFINITY_ANNOTATIONS } from './affinity.ts';
 import type { NginxAnnotation } from './annotation.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
 import { LATER_ANNOTATIONS } from './later.ts';
@@ -17,6 +18,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...ACCESS_ANNOTATIONS,
   ...UPSTREAM_ANNOTATIONS,
   ...CORS_ANNOTATIONS,
+  ...AFFINITY_ANNOTATIONS,
   ...LATER_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];

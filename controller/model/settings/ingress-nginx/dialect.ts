@@ -38,6 +38,7 @@ export const INGRESS_NGINX_DEFAULTS: Readonly<Record<string, string>> = {
   'request-body-max': '1m',
   'rate-limit-status-code': '503',
   'auth-unavailable-status': '503',
+  'cookie-persistence-httponly': 'true',
   'cors-allow-methods': 'GET, PUT, POST, DELETE, PATCH, OPTIONS',
   'cors-allow-headers':
     'DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization',

@@ -10,18 +10,6 @@ const LATER = 'not supported yet';
 
 export const LATER_ANNOTATIONS: NginxAnnotation[] = [
   ...[
-    'affinity',
-    'affinity-mode',
-    'affinity-canary-behavior',
-    'session-cookie-name',
-    'session-cookie-path',
-    'session-cookie-domain',
-    'session-cookie-expires',
-    'session-cookie-max-age',
-    'session-cookie-samesite',
-    'session-cookie-conditional-samesite-none',
-    'session-cookie-secure',
-    'session-cookie-change-on-failure',
     'canary',
     'canary-by-header',
     'canary-by-header-value',
