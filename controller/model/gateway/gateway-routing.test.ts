@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planRoutes } from '../../emitters/config/route-map.ts';
 import { type SimulatedRequest, simulateRoute } from '../../emitters/config/route-simulation.ts';
-import { modelOf } from '../model-fixtures.ts';
+import { Store } from '../../store/store.ts';
+import { buildModel } from '../build.ts';
+import { ModelMemo } from '../memo.ts';
+import { MODEL_OPTIONS, modelOf, parseAll } from '../model-fixtures.ts';
 import { BUILTIN_DEFAULT_BACKEND, BUILTIN_ERROR_BACKEND, type DesiredState } from '../types.ts';
 import { gateway, gatewayClass, httpRoute, ref, service } from './gateway-fixtures.ts';
 
@@ -397,5 +400,39 @@ describe('HTTPRoute timeouts', () => {
     ]);
     const backend = state.backends.find((b) => b.service.name === 'v1');
     assert.equal(backend?.settings.timeoutServer, '1500ms');
+  });
+});
+
+describe('Gateway API routes across passes (the model memo)', () => {
+  it('a change of weights, conditions or ports reaches the routing; nothing else keeps it the same object', () => {
+    const memo = new ModelMemo();
+    const store = new Store();
+    const pass = (route: Record<string, unknown>) => {
+      store.replaceOrigin('test', parseAll([...BASE, route]));
+      return buildModel(store.snapshot(), MODEL_OPTIONS, memo);
+    };
+    const weighted = (v1: number, v2: number) =>
+      httpRoute('w', {
+        rules: [{ backendRefs: [ref('v1', 80, { weight: v1 }), ref('v2', 80, { weight: v2 })] }],
+      });
+    const first = pass(weighted(70, 30));
+    assert.deepEqual(
+      first.routing.splits?.[0]?.shares.map((s) => s.weight),
+      [70, 30],
+    );
+    assert.equal(pass(weighted(70, 30)).routing, first.routing, 'unchanged: the same routing object');
+    const second = pass(weighted(50, 50));
+    assert.deepEqual(
+      second.routing.splits?.[0]?.shares.map((s) => s.weight),
+      [50, 50],
+    );
+    const withHeader = pass(httpRoute('w', { rules: [rule([headers(['x', '1'])], 'v1')] }));
+    assert.deepEqual(withHeader.routing.routes[0]?.conditions, [
+      { kind: 'header', name: 'x', type: 'Exact', value: '1' },
+    ]);
+    const otherHeader = pass(httpRoute('w', { rules: [rule([headers(['x', '2'])], 'v1')] }));
+    assert.deepEqual(otherHeader.routing.routes[0]?.conditions, [
+      { kind: 'header', name: 'x', type: 'Exact', value: '2' },
+    ]);
   });
 });
