@@ -8,6 +8,7 @@
  * is applied over the Runtime API, without a reload.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
 import { expectTable, gateway, gatewayClass, httpRoute, type Row, ref } from './harness/gateway.ts';
@@ -244,6 +245,24 @@ describe('Gateway API routing (local mode)', () => {
         { host: 'multiple.prefixes.foo.com', path: '/', expect: 'v3' },
         { host: 'foo.com', path: '/', expect: 404 },
         { host: 'no.matching.host', path: '/', expect: 404 },
+      ],
+    );
+  });
+
+  it('a Host header naming a rule group’s target reaches no route behind the group’s conditions', async () => {
+    const group = `@${createHash('sha256').update('guarded.example/').digest('hex').slice(0, 12)}`;
+    await scenario(
+      [
+        httpRoute('guarded', {
+          hostnames: ['guarded.example'],
+          rules: [rule([headers(['x-admin', 'yes'])], 'v2'), rule([prefix('/')], 'v1')],
+        }),
+      ],
+      [
+        { host: 'guarded.example', path: '/', headers: { 'x-admin': 'yes' }, expect: 'v2' },
+        { host: 'guarded.example', path: '/', expect: 'v1' },
+        { host: `${group}.1`, path: '/', expect: 404 },
+        { host: group, path: '/', expect: 404 },
       ],
     );
   });

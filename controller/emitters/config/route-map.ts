@@ -27,8 +27,8 @@
  * condition holds: the first route without conditions, else the group or
  * route of the next shorter key of the vhost (groups run longest key first,
  * so that one runs next). Where each route and the fallback send requests
- * is in the map too (`@<hash>.<n>`, `@<hash>`): the rules hold only the
- * conditions. Plain keys keep the one-lookup path; only a change of the
+ * is in a second map (`@<hash>.<n>`, `@<hash>`; exact keys, which no Host
+ * header reaches): the rules hold only the conditions. Plain keys keep the one-lookup path; only a change of the
  * conditions changes haproxy.cfg (a reload), the rest goes over the Runtime API.
  *
  * Weighted splits (`~<id>`) are settled last: `rand(1000000)` picks a point
@@ -49,6 +49,12 @@ export interface FrontendRouting {
   /** Map file, relative to the config directory. */
   map: string;
   entries: MapEntry[];
+  /**
+   * Where the routes of rule groups send requests (`<group>.<n>`, `<group>` for the
+   * fallback), in a map of its own (targetsMapOf(map)), looked up by exact key only:
+   * no Host header can reach these keys by prefix.
+   */
+  targets: MapEntry[];
   /** Label counts of the Gateway wildcard suffixes to look up, most first. */
   suffixDepths: number[];
   /** Rule groups, in the order they run (longest key first). */
@@ -57,8 +63,8 @@ export interface FrontendRouting {
 
 /**
  * The routes of a key that has conditions, in the order a request tries
- * them. Where they send requests is in the map: `<name>.<n>` for the n-th
- * (from 1), `<name>` for the fallback.
+ * them. Where they send requests is in the targets map: `<name>.<n>` for the
+ * n-th (from 1), `<name>` for the fallback.
  */
 export interface RuleGroup {
   /** `@<hash>`: the key's value in the map. */
@@ -82,6 +88,9 @@ const MAIN_PORTS = [80, 443] as const;
 
 /** The map file of a frontend that needs its own. */
 export const routeMapOf = (port: number): string => (port === 80 ? ROUTE_MAP : `maps/routes-${port}.map`);
+
+/** The map of the rule groups' targets that goes with a route map. */
+export const targetsMapOf = (map: string): string => map.replace(/\.map$/, '.targets.map');
 
 /** The key prefix of a vhost: Gateway wildcards `**.suffix` are keyed `~.suffix`. */
 export const vhostKey = (vhost: string): string => (vhost.startsWith('**.') ? `~${vhost.slice(2)}` : vhost);
@@ -139,6 +148,8 @@ export function planRoutes(routing: Routing, listenerPorts: readonly number[] = 
 const sameRouting = (a: FrontendRouting, b: FrontendRouting): boolean =>
   a.entries.length === b.entries.length &&
   a.entries.every(([key, value], i) => b.entries[i]?.[0] === key && b.entries[i]?.[1] === value) &&
+  a.targets.length === b.targets.length &&
+  a.targets.every(([key, value], i) => b.targets[i]?.[0] === key && b.targets[i]?.[1] === value) &&
   JSON.stringify(a.groups) === JSON.stringify(b.groups) &&
   a.suffixDepths.join() === b.suffixDepths.join();
 
@@ -156,7 +167,10 @@ export function routingMaps(
   );
   const byPath = new Map<string, readonly MapEntry[]>();
   for (const frontend of plan.frontends)
-    if (!byPath.has(frontend.map)) byPath.set(frontend.map, frontend.entries);
+    if (!byPath.has(frontend.map)) {
+      byPath.set(frontend.map, frontend.entries);
+      byPath.set(targetsMapOf(frontend.map), frontend.targets);
+    }
   byPath.set(SPLITS_MAP, plan.splits);
   return [...byPath];
 }
@@ -266,9 +280,8 @@ function frontendRouting(routing: Routing, port: number): FrontendRouting {
       });
     }
   }
-  const entries: MapEntry[] = [...values, ...targets].sort((a, b) =>
-    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
-  );
+  const byKey = (a: MapEntry, b: MapEntry) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const entries: MapEntry[] = [...values].sort(byKey);
   const suffixDepths = new Set<number>();
   for (const key of values.keys())
     if (key.startsWith('~.')) suffixDepths.add(vhostOfKey(key).split('.').length - 1);
@@ -276,6 +289,7 @@ function frontendRouting(routing: Routing, port: number): FrontendRouting {
     port,
     map: routeMapOf(port),
     entries,
+    targets: targets.sort(byKey),
     suffixDepths: [...suffixDepths].sort((a, b) => b - a),
     groups: groups
       .sort((a, b) => b.key.length - a.key.length || (a.key < b.key ? -1 : 1))
@@ -302,9 +316,13 @@ function splitEntries(routing: Routing): MapEntry[] {
   return entries;
 }
 
-/** The lines of a frontend that route requests, after its own (lines without indentation). */
-export function routingLines(frontend: FrontendRouting, mapPath: string, splitsPath: string): string[] {
-  const map = `map_beg(${mapPath})`;
+/**
+ * The lines of a frontend that route requests, after its own (lines without
+ * indentation); `path` turns a map file into the path haproxy.cfg names.
+ */
+export function routingLines(frontend: FrontendRouting, path: (relative: string) => string): string[] {
+  const map = `map_beg(${path(frontend.map)})`;
+  const splitsPath = path(SPLITS_MAP);
   const unless = 'unless { var(txn.backend) -m found }';
   const host = 'req.hdr(host),field(1,:),lower';
   return [
@@ -317,7 +335,7 @@ export function routingLines(frontend: FrontendRouting, mapPath: string, splitsP
         `http-request set-var(txn.backend) ${host},field(-1,.,${depth + 1}),regsub(^[^.]*,~),concat(,txn.path,?),${map} ${unless}`,
     ),
     `http-request set-var(txn.backend) str(*),concat(,txn.path,?),${map} ${unless}`,
-    ...frontend.groups.flatMap((group) => groupLines(group, map)),
+    ...frontend.groups.flatMap((group) => groupLines(group, `map_str(${path(targetsMapOf(frontend.map))})`)),
     `http-request set-var(txn.split) rand(${SPLIT_POINTS}) if { var(txn.backend) -m beg ~ }`,
     `http-request set-var(txn.backend) var(txn.backend),field(2,~),mul(${SPLIT_POINTS}),add(txn.split),map_int(${splitsPath},${BUILTIN_ERROR_BACKEND}) if { var(txn.backend) -m beg ~ }`,
   ];
@@ -325,7 +343,7 @@ export function routingLines(frontend: FrontendRouting, mapPath: string, splitsP
 
 /**
  * A rule group as `http-request` lines: the first candidate whose conditions
- * hold takes its target from the map, else the group's fallback does.
+ * hold takes its target from the targets map, else the group's fallback does.
  */
 function groupLines(group: RuleGroup, map: string): string[] {
   const when = `if { var(txn.backend) -m str ${group.name} }`;

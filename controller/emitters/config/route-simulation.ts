@@ -61,7 +61,7 @@ export function simulateRoute(plan: RoutePlan, port: number, request: SimulatedR
   const query = rawQuery(queryString);
   let value =
     lookupRoute(frontend.entries, request.host, path, frontend.suffixDepths) ?? BUILTIN_DEFAULT_BACKEND;
-  const target = (key: string) => frontend.entries.find(([k]) => k === key)?.[1] ?? BUILTIN_DEFAULT_BACKEND;
+  const target = (key: string) => frontend.targets.find(([k]) => k === key)?.[1] ?? BUILTIN_DEFAULT_BACKEND;
   for (const group of frontend.groups) {
     if (value !== group.name) continue;
     const taken = group.candidates.findIndex(

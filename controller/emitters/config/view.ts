@@ -14,7 +14,7 @@ import { tcpAccessLines } from './access-lines.ts';
 import { authGlobalLines } from './auth-lines.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
-import { planRoutes, routingLines, SPLITS_MAP } from './route-map.ts';
+import { planRoutes, routingLines } from './route-map.ts';
 import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
 import { tcpServicesView } from './tcp-services-view.ts';
 
@@ -256,7 +256,7 @@ function routingView(state: DesiredState, listen: Listen, paths: Paths, tls: Ret
   const linesOf = (port: number) => {
     const frontend = plan.frontends.find((f) => f.port === port);
     if (!frontend) throw new Error(`no routing for declared port ${port}`);
-    return { lines: routingLines(frontend, file(frontend.map), file(SPLITS_MAP)) };
+    return { lines: routingLines(frontend, file) };
   };
   return {
     builtinErrorBackend: BUILTIN_ERROR_BACKEND,
