@@ -153,6 +153,39 @@ describe('Gateway API backends, namespaces and listeners (local mode)', () => {
     assert.fail(`weighted distribution off after 10 tries: ${last}`);
   });
 
+  it('HTTPRouteBackendRequestHeaderModifier with weights: each backendRef’s own filters apply to its share', async () => {
+    const tagged = (backend: string, value: string) =>
+      ref(backend, 80, {
+        weight: 50,
+        filters: [
+          { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'X-Backend', value }] } },
+        ],
+      });
+    await controller.write('routes.yaml', [
+      httpRoute('backend-filters', {
+        parentRefs: [{ name: 'same-namespace' }],
+        hostnames: ['filters.example'],
+        rules: [{ backendRefs: [tagged('v1', 'one'), tagged('v2', 'two')] }],
+      }),
+    ]);
+    await eventually(
+      async () =>
+        assert.equal(
+          (await send(controller, { host: 'filters.example', path: '/', expect: 200 })).status,
+          200,
+        ),
+      10_000,
+      50,
+    );
+    const seen = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const reply = await send(controller, { host: 'filters.example', path: '/', expect: 200 });
+      const header = (JSON.parse(reply.body) as { headers: Record<string, string> }).headers['x-backend'];
+      seen.add(`${serviceOf(reply)} ${header}`);
+    }
+    assert.deepEqual([...seen].sort(), ['v1 one', 'v2 two']);
+  });
+
   it('HTTPRouteCrossNamespace, HTTPRouteReferenceGrant and grants that do not fit', async () => {
     const wrongGrants = [
       referenceGrant(
