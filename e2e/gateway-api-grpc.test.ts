@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { gateway, gatewayClass, grpcRoute, ref } from './harness/gateway.ts';
+import { gateway, gatewayClass, grpcRoute, httpRoute, ref } from './harness/gateway.ts';
 import { grpcCall, startGrpcPods } from './harness/grpc.ts';
 import { endpointSlice, service } from './harness/objects.ts';
 import type { Pods } from './harness/pods.ts';
@@ -155,6 +155,26 @@ describe('GRPCRoute (local mode)', () => {
         { host: 'no.matching.host', method: 'Echo', expect: 404 },
       ],
     );
+  });
+
+  it('HTTPRouteBackendProtocolH2C: an HTTPRoute speaks h2c to a Service port with appProtocol kubernetes.io/h2c', async () => {
+    const p = pods.get('grpc-v1') as Pods;
+    await controller.write('h2c.yaml', [
+      service('h2c', [
+        { name: 'h2c', port: 8081, appProtocol: 'kubernetes.io/h2c' } as { name: string; port: number },
+      ]),
+      endpointSlice('h2c', { name: 'h2c', port: p.port }, [
+        { address: p.addresses[0] as string, name: 'grpc-v1-1' },
+      ]),
+      httpRoute('h2c', { hostnames: ['h2c.example'], rules: [{ backendRefs: [ref('h2c', 8081)] }] }),
+    ]);
+    // An HTTP/1.1 client; the pod only speaks HTTP/2 in clear text.
+    await eventually(
+      async () => assert.equal((await controller.get('h2c.example', '/')).pod, 'grpc-v1-1'),
+      10_000,
+      50,
+    );
+    await controller.remove('h2c');
   });
 
   it('GRPCRouteWeight: 70/30/0 within 5% over 500 calls', async () => {
