@@ -4,8 +4,10 @@
  * rule the controller honours is decided here.
  */
 import { type ObjectRef, objectRef, type Problem, refLabel } from '../store/problems.ts';
+import type { Ingress } from '../store/schemas.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog } from './backends.ts';
+import { planCanaries, withoutCanaries } from './canaries.ts';
 import { cookiePaths, mergeExtras } from './cookie-paths.ts';
 import { buildErrorfiles } from './errorfiles.ts';
 import {
@@ -16,10 +18,10 @@ import {
 import { addGatewayRoutes, ageRanks } from './gateway/gateway-routing.ts';
 import { statusProblems } from './gateway/status-problems.ts';
 import { ignoredIngress, ingressClassifier } from './ingress-class.ts';
-import { rulesOf } from './ingress-rules.ts';
+import { type IngressPath, rulesOf } from './ingress-rules.ts';
 import { ModelMemo } from './memo.ts';
 import { splitPassthrough } from './passthrough.ts';
-import { regexPaths } from './path-regex.ts';
+import { regexPaths, routeOfPath } from './path-regex.ts';
 import { buildPatternFiles } from './pattern-files.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
@@ -120,7 +122,25 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 
   const regexes = regexPaths(ingresses, configLayer, options, problems);
   const cookies = cookiePaths(ingresses, configLayer, options);
-  for (const ingress of ingresses) {
+  const backendOf = (ingress: Ingress, path: IngressPath) =>
+    backends.use(
+      path.ref,
+      ingress,
+      rulesOf(ingress).ref,
+      path.tlsHost,
+      path.resolutionKey,
+      mergeExtras(regexes.get(path)?.extra, cookies.get(path)),
+    );
+  const canaries = planCanaries({
+    ingresses,
+    configLayer,
+    dialect: options,
+    rankOf: (ingress) => ranks.ingress(ingress),
+    backendOf,
+    routeOf: routeOfPath(regexes),
+    problems,
+  });
+  for (const ingress of withoutCanaries(ingresses, { configLayer, dialect: options, problems })) {
     const rank = ranks.ingress(ingress);
     const rules = rulesOf(ingress);
     const ref = rules.ref;
@@ -147,8 +167,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     for (const path of rules.paths) {
       const regex = regexes.get(path);
       if (regexes.has(path) && !regex) continue;
-      const extra = mergeExtras(regex?.extra, cookies.get(path));
-      const backend = backends.use(path.ref, ingress, ref, path.tlsHost, path.resolutionKey, extra);
+      const backend = canaries.backendFor(path) ?? backendOf(ingress, path);
       const service = snapshot.services.get(nsName(path.ref.namespace, path.ref.name));
       if (service && !reportedServices.has(service)) {
         reportedServices.add(service);
@@ -162,6 +181,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       table.add(path.vhost, written, match, { backend, rank, owner: ref, ...(acl && { conditions: [acl] }) });
     }
   }
+  canaries.addRoutes(table);
   addWwwRedirects({
     ingresses,
     table,
@@ -231,7 +251,9 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
         return { name, fallback: vhostFallbacks.get(name), ...(ports && { ports }) };
       }),
       routes,
-      ...(gatewayRouting.splits.length > 0 && { splits: gatewayRouting.splits }),
+      ...(gatewayRouting.splits.length + canaries.splits.length > 0 && {
+        splits: [...gatewayRouting.splits, ...canaries.splits],
+      }),
       defaultBackend,
       passthrough: [],
     },

@@ -18,6 +18,7 @@ import { ingressRouteSettings } from './ingress-settings.ts';
 import { regexProblem } from './request-conditions.ts';
 import type { DialectOptions } from './settings/ingress-nginx/dialect.ts';
 import type { SettingsLayer } from './settings/registry.ts';
+import type { PathMatch } from './types.ts';
 
 export interface RegexPath {
   /** Matched against the whole request path. */
@@ -100,3 +101,12 @@ export function regexPaths(
   }
   return out;
 }
+
+/** How a path is routed, given regexPaths(): its pattern or its path; undefined when it is not served. */
+export const routeOfPath =
+  (regexes: ReadonlyMap<IngressPath, RegexPath | undefined>) =>
+  (path: IngressPath): { written: string; match: PathMatch } | undefined => {
+    if (!regexes.has(path)) return { written: path.path, match: path.match };
+    const regex = regexes.get(path);
+    return regex && { written: regex.pattern, match: 'RegularExpression' };
+  };

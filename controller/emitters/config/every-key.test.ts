@@ -9,11 +9,12 @@ import { modelOf } from '../../model/model-fixtures.ts';
 import { ALL_KEYS } from '../../model/settings/keys.ts';
 import { planSlots } from '../runtime/slots.ts';
 import { renderConfig } from './render.ts';
+import { routingMaps } from './route-map.ts';
 import { selfSignedCertificate } from './self-signed.ts';
 import { buildView } from './view.ts';
 
 /** static: a Service of its own, for keys that exclude others set on `service`. */
-type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static' | 'closed';
+type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static' | 'closed' | 'canary' | 'canary2';
 
 /** Key → where it is set, its value, and what it prints. */
 const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = {
@@ -285,6 +286,21 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints:
       /^ {2}http-after-response replace-header Set-Cookie '\^\(SRVID=\[\^;\]\*\)\(;\.\*\)\?\$' .*; HttpOnly'$/m,
   },
+  canary: { on: 'canary', value: 'true', prints: /'req\.hdr\(X-Canary\)' -m str 'v2'/m },
+  'canary-header': { on: 'canary', value: 'X-Canary', prints: /'req\.hdr\(X-Canary\)' -m str 'v2'/m },
+  'canary-header-value': { on: 'canary', value: 'v2', prints: /'req\.hdr\(X-Canary\)' -m str 'v2'/m },
+  'canary-cookie': {
+    on: 'canary',
+    value: 'cc',
+    prints: /'req\.hdr\(Cookie\)' -m reg '\^\(\?:\(\?:\.\*;\)\? \*cc=always/m,
+  },
+  'canary-header-pattern': {
+    on: 'canary2',
+    value: 'eu-(west)',
+    prints: /'req\.hdr\(X-Region\)' -m reg '\^\(\?:\.\*\(\?:eu-\(west\)\)\.\*\)\$'/m,
+  },
+  'canary-weight': { on: 'canary', value: '30', prints: /^\d+:\d+ default_cn_80$/m },
+  'canary-weight-total': { on: 'canary', value: '200', prints: /^\d+:\d*849999 default_st_80$/m },
   'www-redirect': {
     on: 'ingress',
     value: 'true',
@@ -328,6 +344,24 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       ],
     },
   });
+  const canary = (name: string, annotations: Record<string, string>) => {
+    const object = ingress(name, annotations);
+    const rule = object.spec.rules[0];
+    return {
+      ...object,
+      spec: {
+        ...object.spec,
+        rules: [
+          {
+            host: 'st.example',
+            http: {
+              paths: [{ ...rule?.http.paths[0], backend: { service: { name: 'cn', port: { number: 80 } } } }],
+            },
+          },
+        ],
+      },
+    };
+  };
   const state = modelOf(
     [
       secret('default-cert', 'kubernetes.io/tls', { 'tls.crt': cert, 'tls.key': key }),
@@ -356,6 +390,14 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       ingress('pt', {}),
       ingress('st', {}),
       ingress('closed', {}),
+      service('cn', {}),
+      // Canaries of st.example /: one with header value, cookie and weight, one with a header pattern.
+      canary('cn1', set('canary', 'haproxy.org/')),
+      canary('cn2', {
+        'haproxy.org/canary': 'true',
+        'haproxy.org/canary-header': 'X-Region',
+        ...set('canary2', 'haproxy.org/'),
+      }),
     ],
     { allowConfigSnippets: true },
   );
@@ -373,9 +415,14 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
     statsPort: 1024,
     healthzPort: 1042,
   };
-  return renderConfig(
+  const config = renderConfig(
     buildView(state, slots, listen, { configDir: '/etc/hsi', statsSocket: '/run/hsi.sock' }),
   );
+  // Keys that only change a map (canary-weight) show there: the maps follow the config.
+  const maps = routingMaps(state.routing).map(
+    ([path, entries]) => `# ${path}\n${entries.map(([k, v]) => `${k} ${v}`).join('\n')}`,
+  );
+  return [config, ...maps].join('\n');
 }
 
 describe('every key', () => {

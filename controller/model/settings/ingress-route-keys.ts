@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineKey } from './registry.ts';
-import { bool } from './values.ts';
+import { bool, int } from './values.ts';
 
 const INGRESS = ['configmap', 'ingress'] as const;
 
@@ -19,7 +19,91 @@ const rewriteTarget = z
     'must be a path whose $1..$9 refer to groups of the path (no other $, spaces, quotes, "#", "%" or "?")',
   );
 
+const headerName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a header name such as X-Canary');
+
 export const INGRESS_ROUTE_KEYS = {
+  canary: defineKey({
+    name: 'canary',
+    scopes: INGRESS,
+    schema: bool,
+    default: false,
+    description:
+      'The Ingress is a canary: never a route of its own, it takes some requests of the same host and path from the oldest Ingress that is not a canary: by canary-header, then canary-cookie, then canary-weight.',
+  }),
+  canaryHeader: defineKey({
+    name: 'canary-header',
+    scopes: INGRESS,
+    schema: headerName.optional(),
+    default: undefined,
+    description:
+      'A request with this header set to `always` goes to the canary, `never` to the other Ingress (unless canary-header-value or -pattern says what matches).',
+  }),
+  canaryHeaderValue: defineKey({
+    name: 'canary-header-value',
+    scopes: INGRESS,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9\-._~/:, ]{1,256}$/, 'must be letters, digits, spaces and -._~/:,')
+      .optional(),
+    default: undefined,
+    description:
+      'canary-header with exactly this value goes to the canary; other values fall through to the cookie and weight.',
+  }),
+  canaryHeaderPattern: defineKey({
+    name: 'canary-header-pattern',
+    scopes: INGRESS,
+    schema: z
+      .string()
+      .trim()
+      .max(256, 'must be at most 256 characters')
+      .regex(
+        /^[A-Za-z0-9\-._~/:^$[\](){}*+?|&=\\,]+$/,
+        'must be a regular expression without quotes, spaces or "#"',
+      )
+      .refine((p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression')
+      .optional(),
+    default: undefined,
+    description:
+      'canary-header whose value this regular expression finds (anywhere in it) goes to the canary.',
+  }),
+  canaryCookie: defineKey({
+    name: 'canary-cookie',
+    scopes: INGRESS,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a cookie name of letters, digits, _ . -')
+      .optional(),
+    default: undefined,
+    description:
+      'A request with this cookie set to `always` goes to the canary, `never` to the other Ingress.',
+  }),
+  canaryWeight: defineKey({
+    name: 'canary-weight',
+    scopes: INGRESS,
+    schema: int(0, 1_000_000).optional(),
+    default: undefined,
+    description:
+      'Out of canary-weight-total, the share of the other requests that goes to the canary, at random.',
+  }),
+  canaryWeightTotal: defineKey({
+    name: 'canary-weight-total',
+    scopes: INGRESS,
+    schema: int(1, 1_000_000),
+    default: 100,
+    description: 'What canary-weight is out of.',
+  }),
   pathRegex: defineKey({
     name: 'path-regex',
     scopes: INGRESS,

@@ -4,7 +4,7 @@
  * and with the Path of the route unless session-cookie-path, and a request
  * that carries it goes back to that pod; only the Ingress's own routes get it.
  */
-import { boolInto, declare, type NginxAnnotation, type Translation, unsupported } from './annotation.ts';
+import { boolInto, declare, type NginxAnnotation, type Translation } from './annotation.ts';
 
 const seconds =
   (key: string) =>
@@ -117,5 +117,4 @@ export const AFFINITY_ANNOTATIONS: NginxAnnotation[] = [
         : { set: {}, differs: 'the cookie always moves to the pod that answered when its pod is gone' };
     },
   }),
-  unsupported('affinity-canary-behavior', 'not supported yet'),
 ];

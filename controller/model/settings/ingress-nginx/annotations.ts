@@ -7,6 +7,7 @@
 import { ACCESS_ANNOTATIONS } from './access.ts';
 import { AFFINITY_ANNOTATIONS } from './affinity.ts';
 import type { NginxAnnotation } from './annotation.ts';
+import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
 import { LATER_ANNOTATIONS } from './later.ts';
 import { NOT_SUPPORTED_ANNOTATIONS } from './not-supported.ts';
@@ -19,6 +20,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...UPSTREAM_ANNOTATIONS,
   ...CORS_ANNOTATIONS,
   ...AFFINITY_ANNOTATIONS,
+  ...CANARY_ANNOTATIONS,
   ...LATER_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];

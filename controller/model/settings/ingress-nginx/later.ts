@@ -10,13 +10,6 @@ const LATER = 'not supported yet';
 
 export const LATER_ANNOTATIONS: NginxAnnotation[] = [
   ...[
-    'canary',
-    'canary-by-header',
-    'canary-by-header-value',
-    'canary-by-header-pattern',
-    'canary-by-cookie',
-    'canary-weight',
-    'canary-weight-total',
     'server-alias',
     'default-backend',
     'custom-http-errors',
