@@ -39,6 +39,15 @@ export interface BackendPolicy {
   appRoot?: string;
   /** www-redirect: every request is redirected (308) to this host, the other spelling of the request's. */
   wwwRedirect?: string;
+  /** auth-url: each request is first put to an auth service (haproxy/lua/auth-request.lua). */
+  externalAuth?: {
+    url: string;
+    method: string;
+    /** Headers of a 2xx answer copied onto the request. */
+    responseHeaders: string[];
+    /** Where a 401 sends the client, and the parameter that carries the request's URL. */
+    signin?: { url: string; param: string };
+  };
   /** Every request is answered with a redirect to this URL (a path: on the request host unless relative). */
   redirectLocation?: { url: string; code: number; relative: boolean };
   denyList?: RequestSettings['denyList'];
@@ -174,6 +183,13 @@ export function resolvePolicy(
       exempt: s.rateLimitWhitelist,
     };
   if (s.requestBodyMax) policy.bodyMax = s.requestBodyMax;
+  if (s.authUrl)
+    policy.externalAuth = {
+      url: s.authUrl,
+      method: s.authUrlMethod,
+      responseHeaders: s.authUrlResponseHeaders ?? [],
+      ...(s.authUrlSignin && { signin: { url: s.authUrlSignin, param: s.authUrlSigninParam } }),
+    };
   if (s.corsEnable) {
     policy.cors = {
       origins: s.corsAllowOrigin,

@@ -1,5 +1,5 @@
 /**
- * Basic auth as backend lines, and the files it needs. Every check goes
+ * Basic auth and external auth (auth-url) as backend lines, and the files they need. Every check goes
  * through the sample fetch of haproxy/lua/basic-auth.lua, which asks
  * HAProxy's http_auth(<userlist>) for crypt(3) hashes, checks Apache's
  * $apr1$ hashes itself, and remembers verified credentials for a minute, so
@@ -14,7 +14,8 @@ import type { RenderedFile } from './render.ts';
 export const LUA_DIR = 'lua';
 export const AUTH_DIR = 'auth';
 const BASIC_AUTH_LUA = 'basic-auth.lua';
-const LUA_SOURCE = new URL(`../../../haproxy/lua/${BASIC_AUTH_LUA}`, import.meta.url);
+const AUTH_REQUEST_LUA = 'auth-request.lua';
+const luaSource = (name: string) => new URL(`../../../haproxy/lua/${name}`, import.meta.url);
 
 /** The file of a userlist's $apr1$ users: `name hash` lines. */
 const apr1File = (userlist: string): string => `${AUTH_DIR}/${userlist}.apr1`;
@@ -36,26 +37,63 @@ export function authLines(auth: Auth, configDir: string): string[] {
   return [`http-request auth ${realm} unless { lua.basic_auth(${auth.userlist}${apr1}) -m bool }`];
 }
 
+type ExternalAuth = NonNullable<BackendPolicy['externalAuth']>;
+
+/**
+ * auth-url: the Lua action asks the auth service and leaves its verdict in
+ * variables (haproxy/lua/auth-request.lua); these rules act on it. Values are
+ * strongly quoted; the schemas keep quotes out of them.
+ */
+export function externalAuthLines(auth: ExternalAuth): { request: string[]; response: string[] } {
+  const status = (s: string) => `{ var(txn.auth_status) -m int ${s} }`;
+  const copy = auth.responseHeaders.length > 0 ? auth.responseHeaders.join(',') : '-';
+  const signin = auth.signin ? `'${auth.signin.url}'` : "'-'";
+  return {
+    request: [
+      `http-request lua.auth_request '${auth.url}' ${auth.method} '${copy}' ${signin} ${auth.signin?.param ?? 'rd'}`,
+      ...(auth.signin
+        ? [
+            `http-request redirect location %[var(txn.auth_redirect)] code 302 if ${status('401')} { var(txn.auth_redirect) -m found }`,
+          ]
+        : []),
+      `http-request return status 401 hdr WWW-Authenticate %[var(txn.auth_www)] if ${status('401')} { var(txn.auth_www) -m found }`,
+      `http-request deny deny_status 401 if ${status('401')}`,
+      `http-request deny deny_status 403 if ${status('403')}`,
+      // Unreachable (0), or any answer but 2xx, 401 and 403: as ingress-nginx, 500.
+      `http-request deny deny_status 500 unless ${status('200:299')}`,
+    ],
+    response: [
+      'http-response add-header Set-Cookie %[var(txn.auth_cookie)] if { var(txn.auth_cookie) -m found }',
+    ],
+  };
+}
+
 const withUserlist = (policies: readonly BackendPolicy[]): Auth[] =>
   policies.flatMap((p) => (p.auth?.userlist ? [p.auth] : []));
 
-/** The global lines that load the Lua script, when a backend checks users. */
-export function authGlobalLines(policies: readonly BackendPolicy[], configDir: string): string[] {
-  return withUserlist(policies).length > 0
-    ? [`lua-load-per-thread ${configDir}/${LUA_DIR}/${BASIC_AUTH_LUA}`]
-    : [];
+/** The Lua scripts the backends' auth needs. */
+function luaScripts(policies: readonly BackendPolicy[]): string[] {
+  return [
+    ...(withUserlist(policies).length > 0 ? [BASIC_AUTH_LUA] : []),
+    ...(policies.some((p) => p.externalAuth) ? [AUTH_REQUEST_LUA] : []),
+  ];
 }
 
-/** The Lua script and each userlist's $apr1$ users, when a backend checks users. */
+/** The global lines that load the Lua scripts, when a backend checks users or asks an auth service. */
+export function authGlobalLines(policies: readonly BackendPolicy[], configDir: string): string[] {
+  return luaScripts(policies).map((name) => `lua-load-per-thread ${configDir}/${LUA_DIR}/${name}`);
+}
+
+/** The Lua scripts, and each userlist's $apr1$ users. */
 export function authFiles(policies: readonly BackendPolicy[]): RenderedFile[] {
-  const auths = withUserlist(policies);
-  if (auths.length === 0) return [];
   const files = new Map<string, RenderedFile>();
-  files.set(LUA_DIR, {
-    path: `${LUA_DIR}/${BASIC_AUTH_LUA}`,
-    content: readFileSync(LUA_SOURCE, 'utf8'),
-    mode: 0o644,
-  });
+  for (const name of luaScripts(policies))
+    files.set(name, {
+      path: `${LUA_DIR}/${name}`,
+      content: readFileSync(luaSource(name), 'utf8'),
+      mode: 0o644,
+    });
+  const auths = withUserlist(policies);
   for (const auth of auths) {
     const apr1 = auth.users.filter((u) => isApr1(u.hash));
     if (apr1.length === 0 || !auth.userlist) continue;

@@ -301,6 +301,23 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
   },
   'canary-weight': { on: 'canary', value: '30', prints: /^\d+:\d+ default_cn_80$/m },
   'canary-weight-total': { on: 'canary', value: '200', prints: /^\d+:\d*849999 default_st_80$/m },
+  'auth-url': {
+    on: 'service',
+    value: 'http://auth.example/verify',
+    prints: /lua\.auth_request 'http:\/\/auth\.example\/verify' /m,
+  },
+  'auth-url-method': { on: 'service', value: 'POST', prints: /lua\.auth_request '[^']*' POST /m },
+  'auth-url-response-headers': {
+    on: 'service',
+    value: 'X-User',
+    prints: /lua\.auth_request '[^']*' \w+ 'X-User' /m,
+  },
+  'auth-url-signin': {
+    on: 'service',
+    value: 'http://$host/start',
+    prints: /lua\.auth_request .* 'http:\/\/\$host\/start' /m,
+  },
+  'auth-url-signin-param': { on: 'service', value: 'back', prints: /lua\.auth_request .* back$/m },
   'www-redirect': {
     on: 'ingress',
     value: 'true',

@@ -16,7 +16,7 @@ import { PATTERN_DIR } from '../../model/pattern-files.ts';
 import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
 import { srcAcl } from './access-lines.ts';
-import { authLines } from './auth-lines.ts';
+import { authLines, externalAuthLines } from './auth-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
 import { bodyLimit, trackedLimits } from './limit-lines.ts';
 
@@ -191,6 +191,7 @@ export function policyLines(
   const corsLines = policy.cors ? cors(policy.cors) : [];
   lines.push(...corsLines.filter((l) => l.startsWith('http-request')));
   if (policy.auth) lines.push(...authLines(policy.auth, configDir));
+  if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth).request);
   if (policy.bodyMax) lines.push(...bodyLimit(policy.bodyMax));
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
@@ -202,6 +203,7 @@ export function policyLines(
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...responseEditLines(policy));
+  if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth).response);
   // On every response of the route, HAProxy's own included (a 401 of basic auth), as ingress-nginx sends them.
   lines.push(...corsLines.filter((l) => l.startsWith('http-after-response')));
   if (policy.hsts) lines.push(...hsts(policy.hsts));

@@ -8,7 +8,76 @@ import { defineKey } from './registry.ts';
 
 const ALL = ['configmap', 'ingress', 'service'] as const;
 
+/** An http(s) URL; `$host`, `$scheme`, `$request_uri`, `$escaped_request_uri` and the like are filled in per request. */
+const authUrl = z
+  .string()
+  .trim()
+  .max(1024, 'must be at most 1024 characters')
+  .regex(
+    /^https?:\/\/[A-Za-z0-9\-._~/:?&=,%$]+$/,
+    'must be an http(s) URL of letters, digits and -._~/:?&=,%$ (nginx variables such as $host allowed)',
+  );
+
 export const AUTH_KEYS = {
+  authUrl: defineKey({
+    name: 'auth-url',
+    scopes: ALL,
+    schema: authUrl.optional(),
+    default: undefined,
+    description:
+      'External authentication: each request is first sent (headers only, with X-Original-URL and X-Original-Method) to this URL; a 2xx lets it through, a 401 or 403 is passed on to the client, anything else (or no answer) gives 500. `$host`, `$scheme`, `$request_uri` and `$escaped_request_uri` are filled in.',
+  }),
+  authUrlMethod: defineKey({
+    name: 'auth-url-method',
+    scopes: ALL,
+    schema: z
+      .string()
+      .transform((s) => s.trim().toUpperCase())
+      .pipe(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE'], 'must be GET, HEAD, POST, PUT or DELETE')),
+    default: 'GET' as 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE',
+    description: 'Method of the auth-url request.',
+  }),
+  authUrlResponseHeaders: defineKey({
+    name: 'auth-url-response-headers',
+    scopes: ALL,
+    schema: z
+      .string()
+      .refine((s) => !/[\r\n\0]/.test(s), 'must be on one line')
+      .transform((s) =>
+        s
+          .split(/[ \t,]+/)
+          .map((h) => h.trim())
+          .filter((h) => h !== ''),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'each must be a header name'))
+          .min(1)
+          .max(32),
+      )
+      .optional(),
+    default: undefined,
+    description:
+      'Headers of a 2xx auth-url answer copied onto the request sent to the pods, separated by commas.',
+  }),
+  authUrlSignin: defineKey({
+    name: 'auth-url-signin',
+    scopes: ALL,
+    schema: authUrl.optional(),
+    default: undefined,
+    description:
+      'Where a 401 of auth-url sends the client instead (302), with `?rd=` and the URL of the request appended unless the URL already carries it.',
+  }),
+  authUrlSigninParam: defineKey({
+    name: 'auth-url-signin-param',
+    scopes: ALL,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a query parameter name'),
+    default: 'rd',
+    description: 'Query parameter of auth-url-signin that carries the URL of the request.',
+  }),
   authUnavailableStatus: defineKey({
     name: 'auth-unavailable-status',
     scopes: ALL,

@@ -9,6 +9,7 @@ import { AFFINITY_ANNOTATIONS } from './affinity.ts';
 import type { NginxAnnotation } from './annotation.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
+import { EXTERNAL_AUTH_ANNOTATIONS } from './external-auth.ts';
 import { LATER_ANNOTATIONS } from './later.ts';
 import { NOT_SUPPORTED_ANNOTATIONS } from './not-supported.ts';
 import { REDIRECT_ANNOTATIONS } from './redirects.ts';
@@ -21,6 +22,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...CORS_ANNOTATIONS,
   ...AFFINITY_ANNOTATIONS,
   ...CANARY_ANNOTATIONS,
+  ...EXTERNAL_AUTH_ANNOTATIONS,
   ...LATER_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];
