@@ -25,6 +25,7 @@ import { regexPaths, routeOfPath } from './path-regex.ts';
 import { buildPatternFiles } from './pattern-files.ts';
 import { servicesWithoutReadyEndpoints } from './ready-endpoints.ts';
 import { byAge, RouteTable } from './routes.ts';
+import { addServerAliases } from './server-aliases.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
 import { BACKEND_KEYS, DEFAULTS_KEYS, GLOBAL_KEYS } from './settings/keys.ts';
 import { legacyConnectionMode } from './settings/reference-keys.ts';
@@ -182,6 +183,16 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     }
   }
   canaries.addRoutes(table);
+  addServerAliases({
+    ingresses: withoutCanaries(ingresses, { configLayer, dialect: options, problems }),
+    table,
+    configLayer,
+    dialect: options,
+    rankOf: (ingress) => ranks.ingress(ingress),
+    backendOf: (ingress, path) => canaries.backendFor(path) ?? backendOf(ingress, path),
+    routeOf: routeOfPath(regexes),
+    problems,
+  });
   addWwwRedirects({
     ingresses,
     table,

@@ -39,6 +39,10 @@ export interface BackendPolicy {
   appRoot?: string;
   /** www-redirect: every request is redirected (308) to this host, the other spelling of the request's. */
   wwwRedirect?: string;
+  /** satisfy any: the address lists excuse from auth instead of refusing. */
+  satisfyAny?: true;
+  /** A Location (and Refresh) of the pods' responses starting with `from` gets `to` instead. */
+  locationRewrite?: { from: string; to: string };
   /** auth-url: each request is first put to an auth service (haproxy/lua/auth-request.lua). */
   externalAuth?: {
     url: string;
@@ -183,6 +187,8 @@ export function resolvePolicy(
       exempt: s.rateLimitWhitelist,
     };
   if (s.requestBodyMax) policy.bodyMax = s.requestBodyMax;
+  if (s.satisfy === 'any') policy.satisfyAny = true;
+  if (s.locationRewrite) policy.locationRewrite = s.locationRewrite;
   if (s.authUrl)
     policy.externalAuth = {
       url: s.authUrl,

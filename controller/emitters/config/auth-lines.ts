@@ -23,18 +23,20 @@ const apr1File = (userlist: string): string => `${AUTH_DIR}/${userlist}.apr1`;
 type Auth = NonNullable<BackendPolicy['auth']>;
 
 /** `realm` is printed strongly quoted; the schema keeps quotes out of it. */
-export function authLines(auth: Auth, configDir: string): string[] {
+/** `sourceOk`: with satisfy any, an ACL that lets a client in without credentials. */
+export function authLines(auth: Auth, configDir: string, sourceOk?: string): string[] {
+  const orSource = sourceOk ? ` || ${sourceOk}` : '';
   const realm = `realm '${auth.realm}'`;
   // Without a userlist nobody can authenticate: fail closed. (`if TRUE`: the rules after it stay
   // in the config, unreachable, without haproxy -c warning about them.)
   if (!auth.userlist)
     return [
       auth.unavailableStatus === 503
-        ? 'http-request deny deny_status 503 if TRUE'
-        : `http-request auth ${realm} if TRUE`,
+        ? `http-request deny deny_status 503 ${sourceOk ? `unless ${sourceOk}` : 'if TRUE'}`
+        : `http-request auth ${realm} ${sourceOk ? `unless ${sourceOk}` : 'if TRUE'}`,
     ];
   const apr1 = auth.users.some((u) => isApr1(u.hash)) ? `,${configDir}/${apr1File(auth.userlist)}` : '';
-  return [`http-request auth ${realm} unless { lua.basic_auth(${auth.userlist}${apr1}) -m bool }`];
+  return [`http-request auth ${realm} unless { lua.basic_auth(${auth.userlist}${apr1}) -m bool }${orSource}`];
 }
 
 type ExternalAuth = NonNullable<BackendPolicy['externalAuth']>;
@@ -44,13 +46,16 @@ type ExternalAuth = NonNullable<BackendPolicy['externalAuth']>;
  * variables (haproxy/lua/auth-request.lua); these rules act on it. Values are
  * strongly quoted; the schemas keep quotes out of them.
  */
-export function externalAuthLines(auth: ExternalAuth): { request: string[]; response: string[] } {
+export function externalAuthLines(
+  auth: ExternalAuth,
+  sourceOk?: string,
+): { request: string[]; response: string[] } {
   const status = (s: string) => `{ var(txn.auth_status) -m int ${s} }`;
   const copy = auth.responseHeaders.length > 0 ? auth.responseHeaders.join(',') : '-';
   const signin = auth.signin ? `'${auth.signin.url}'` : "'-'";
   return {
     request: [
-      `http-request lua.auth_request '${auth.url}' ${auth.method} '${copy}' ${signin} ${auth.signin?.param ?? 'rd'}`,
+      `http-request lua.auth_request '${auth.url}' ${auth.method} '${copy}' ${signin} ${auth.signin?.param ?? 'rd'}${sourceOk ? ` unless ${sourceOk}` : ''}`,
       ...(auth.signin
         ? [
             `http-request redirect location %[var(txn.auth_redirect)] code 302 if ${status('401')} { var(txn.auth_redirect) -m found }`,
@@ -60,7 +65,7 @@ export function externalAuthLines(auth: ExternalAuth): { request: string[]; resp
       `http-request deny deny_status 401 if ${status('401')}`,
       `http-request deny deny_status 403 if ${status('403')}`,
       // Unreachable (0), or any answer but 2xx, 401 and 403: as ingress-nginx, 500.
-      `http-request deny deny_status 500 unless ${status('200:299')}`,
+      `http-request deny deny_status 500 unless ${status('200:299')}${sourceOk ? ` || ${sourceOk}` : ''}`,
     ],
     response: [
       'http-response add-header Set-Cookie %[var(txn.auth_cookie)] if { var(txn.auth_cookie) -m found }',

@@ -264,7 +264,7 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
   'auth-unavailable-status': {
     on: 'closed',
     value: '503',
-    prints: /^ {2}http-request deny deny_status 503 if TRUE$/m,
+    prints: /^ {2}http-request deny deny_status 503 (if TRUE|unless .*)$/m,
   },
   'cookie-persistence-path': {
     on: 'service',
@@ -318,6 +318,13 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /lua\.auth_request .* 'http:\/\/\$host\/start' /m,
   },
   'auth-url-signin-param': { on: 'service', value: 'back', prints: /lua\.auth_request .* back$/m },
+  satisfy: { on: 'closed', value: 'any', prints: /deny_status 503 unless \{ src 10\.7\.0\.0\/16 \}$/m },
+  'location-rewrite': {
+    on: 'service',
+    value: '/a /b',
+    prints: /^ {2}http-response replace-header Location '\^\\\/a\(\.\*\)\$' '\/b\\1'$/m,
+  },
+  'server-alias': { on: 'ingress', value: 'alias.example', prints: /^alias\.example\/ /m },
   'www-redirect': {
     on: 'ingress',
     value: 'true',
@@ -401,6 +408,7 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       service('closed', {
         'haproxy.org/auth-type': 'basic-auth',
         'haproxy.org/auth-secret': 'absent',
+        'haproxy.org/allow-list': '10.7.0.0/16',
         ...set('closed', 'haproxy.org/'),
       }),
       ingress('web', set('ingress', 'haproxy.org/')),

@@ -19,6 +19,7 @@ import { srcAcl } from './access-lines.ts';
 import { authLines, externalAuthLines } from './auth-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
 import { bodyLimit, trackedLimits } from './limit-lines.ts';
+import { locationRewriteLines } from './location-lines.ts';
 
 export class UnquotableValueError extends Error {}
 
@@ -183,15 +184,24 @@ export function policyLines(
   if (policy.appRoot) lines.push(...appRoot(policy.appRoot));
   if (policy.redirectLocation) lines.push(...redirectLocation(policy.redirectLocation));
   if (policy.sslRedirect) lines.push(...sslRedirect(policy.sslRedirect));
-  if (policy.denyList)
+  // satisfy any: a client the address lists let in needs no credentials, and one they keep out may still
+  // authenticate; the lists then only excuse from auth instead of refusing.
+  const sourceOk =
+    policy.satisfyAny && (policy.auth || policy.externalAuth) && (policy.allowList || policy.denyList)
+      ? [
+          ...(policy.allowList ? [`{ ${srcAcl(policy.allowList, patternDir)} }`] : []),
+          ...(policy.denyList ? [`!{ ${srcAcl(policy.denyList, patternDir)} }`] : []),
+        ].join(' ')
+      : undefined;
+  if (policy.denyList && !sourceOk)
     lines.push(`http-request deny deny_status 403 if { ${srcAcl(policy.denyList, patternDir)} }`);
-  if (policy.allowList)
+  if (policy.allowList && !sourceOk)
     lines.push(`http-request deny deny_status 403 unless { ${srcAcl(policy.allowList, patternDir)} }`);
   lines.push(...trackedLimits(policy));
   const corsLines = policy.cors ? cors(policy.cors) : [];
   lines.push(...corsLines.filter((l) => l.startsWith('http-request')));
-  if (policy.auth) lines.push(...authLines(policy.auth, configDir));
-  if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth).request);
+  if (policy.auth) lines.push(...authLines(policy.auth, configDir, sourceOk));
+  if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth, sourceOk).request);
   if (policy.bodyMax) lines.push(...bodyLimit(policy.bodyMax));
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
@@ -203,6 +213,7 @@ export function policyLines(
   for (const { name, value } of policy.responseHeaders ?? [])
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...responseEditLines(policy));
+  if (policy.locationRewrite) lines.push(...locationRewriteLines(policy.locationRewrite));
   if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth).response);
   // On every response of the route, HAProxy's own included (a 401 of basic auth), as ingress-nginx sends them.
   lines.push(...corsLines.filter((l) => l.startsWith('http-after-response')));

@@ -19,6 +19,17 @@ const authUrl = z
   );
 
 export const AUTH_KEYS = {
+  satisfy: defineKey({
+    name: 'satisfy',
+    scopes: ALL,
+    schema: z
+      .string()
+      .transform((s) => s.trim().toLowerCase())
+      .pipe(z.enum(['all', 'any'], 'must be all or any')),
+    default: 'all' as 'all' | 'any',
+    description:
+      'With auth (basic or auth-url) and allow-list / deny-list: all, a client must pass both; any, a client the lists let in needs no credentials, and one they keep out may still authenticate.',
+  }),
   authUrl: defineKey({
     name: 'auth-url',
     scopes: ALL,

@@ -24,7 +24,40 @@ const headerName = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a header name such as X-Canary');
 
+/** Host names (and `*.` wildcards), separated by commas or spaces. */
+const hostList = z
+  .string()
+  .refine((s) => !/[\r\n\0]/.test(s), 'must be on one line')
+  .transform((s) =>
+    s
+      .toLowerCase()
+      .split(/[ \t,]+/)
+      .filter((h) => h !== ''),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(
+            /^(\*\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/,
+            'each must be a host name, optionally starting with "*."',
+          ),
+      )
+      .min(1)
+      .max(32),
+  );
+
 export const INGRESS_ROUTE_KEYS = {
+  serverAlias: defineKey({
+    name: 'server-alias',
+    scopes: INGRESS,
+    schema: hostList.optional(),
+    default: undefined,
+    description:
+      "More host names for the Ingress: each gets the same paths as the Ingress's rules, unless a rule of any Ingress names it (then it keeps its own and the alias is reported).",
+  }),
   canary: defineKey({
     name: 'canary',
     scopes: INGRESS,

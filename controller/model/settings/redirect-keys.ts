@@ -39,7 +39,31 @@ const redirectStatus = z
   .regex(/^30[0-8]$/, 'must be a redirect status, 300-308')
   .transform(Number);
 
+/** `FROM TO`: two URLs (or paths), without quotes, spaces inside, `#`, `%` or backslashes. */
+const locationRewrite = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .regex(
+    new RegExp(
+      `^(https?://[A-Za-z0-9.-]+(:\\d{1,5})?)?/?${URL_CHARS}* (https?://[A-Za-z0-9.-]+(:\\d{1,5})?)?/?${URL_CHARS}*$`,
+    ),
+    'must be two URLs or paths separated by a space: what a Location starts with, and what replaces it',
+  )
+  .transform((s) => {
+    const [from, to] = s.split(' ') as [string, string];
+    return { from, to };
+  });
+
 export const REDIRECT_KEYS = {
+  locationRewrite: defineKey({
+    name: 'location-rewrite',
+    scopes: ALL,
+    schema: locationRewrite.optional(),
+    default: undefined,
+    description:
+      "Rewrite the Location and Refresh headers of the pods' responses: `FROM TO` replaces FROM at the start of the header with TO (ingress-nginx's proxy-redirect-from/-to).",
+  }),
   redirectLocation: defineKey({
     name: 'redirect-location',
     scopes: ALL,

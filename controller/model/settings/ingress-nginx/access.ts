@@ -152,5 +152,11 @@ export const ACCESS_ANNOTATIONS: NginxAnnotation[] = [
     note: 'The realm of the basic auth challenge.',
     translate: (value) => ({ set: { 'auth-realm': value } }),
   }),
-  unsupported('satisfy', 'not supported yet'),
+  declare({
+    name: 'satisfy',
+    support: 'honoured',
+    becomes: ['satisfy'],
+    note: 'any: a client the source ranges let in needs no credentials; one they keep out may still authenticate. all (default): both.',
+    translate: (value) => ({ set: { satisfy: value } }),
+  }),
 ];

@@ -10,7 +10,6 @@ const LATER = 'not supported yet';
 
 export const LATER_ANNOTATIONS: NginxAnnotation[] = [
   ...[
-    'server-alias',
     'default-backend',
     'custom-http-errors',
     'disable-proxy-intercept-errors',

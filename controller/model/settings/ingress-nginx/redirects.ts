@@ -26,6 +26,13 @@ function redirect(
 
 export const REDIRECT_ANNOTATIONS: NginxAnnotation[] = [
   declare({
+    name: 'server-alias',
+    support: 'honoured',
+    becomes: ['server-alias'],
+    note: 'More host names with the same paths; a name some rule names itself keeps its own (the alias is reported). Regular expressions as names are not supported.',
+    translate: (value) => ({ set: { 'server-alias': value } }),
+  }),
+  declare({
     name: 'use-regex',
     support: 'honoured',
     becomes: ['path-regex'],

@@ -8,7 +8,7 @@
  */
 import type { ObjectRef, Problem } from '../../../store/problems.ts';
 import type { SettingsLayer } from '../registry.ts';
-import { NGINX_PREFIX, type NginxValues, type Support } from './annotation.ts';
+import { NGINX_PREFIX, type NginxValues, type Support, type Translation } from './annotation.ts';
 import { ANNOTATIONS_BY_NAME, INGRESS_NGINX_ANNOTATIONS } from './annotations.ts';
 
 /** What became of one annotation of an Ingress. */
@@ -32,6 +32,7 @@ export interface TranslatedAnnotations {
 }
 
 const OUR_PREFIX = 'haproxy.org/';
+const MAX_VALUE_LENGTH = 4096;
 
 /** The nginx annotations among an object's annotations, by bare name. */
 export function nginxValues(annotations: Readonly<Record<string, string>>): NginxValues {
@@ -65,7 +66,11 @@ export function translateAnnotations(
       report(declared.name, 'Unsupported', `not supported: ${declared.note}; ignored`, 'error');
       continue;
     }
-    const t = declared.translate(value, all);
+    // As for our own keys: a pasted blob is refused before anything reads it.
+    const t: Translation =
+      value.length > MAX_VALUE_LENGTH
+        ? { invalid: `value longer than ${MAX_VALUE_LENGTH} characters` }
+        : declared.translate(value, all);
     if ('invalid' in t) {
       outcome.outcome = 'invalid';
       outcome.note = t.invalid;

@@ -178,8 +178,28 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
   unsupported('proxy-next-upstream-tries', 'retries are not configurable per route'),
   unsupported('proxy-cookie-domain', 'rewriting Set-Cookie domains is not supported'),
   unsupported('proxy-cookie-path', 'rewriting Set-Cookie paths is not supported'),
-  unsupported('proxy-redirect-from', 'not supported yet'),
-  unsupported('proxy-redirect-to', 'not supported yet'),
+  declare({
+    name: 'proxy-redirect-from',
+    support: 'honoured',
+    becomes: ['location-rewrite'],
+    note: 'A Location or Refresh of the pods that starts with this gets proxy-redirect-to instead (off and default: unchanged).',
+    translate: (value, all): Translation => {
+      const from = value.trim();
+      const to = all['proxy-redirect-to']?.trim();
+      const url = /^[A-Za-z0-9\-._~/:,?&=]+$/;
+      if (!url.test(from) || (to !== undefined && !url.test(to)))
+        return { invalid: 'proxy-redirect-from and -to must be URLs (letters, digits and -._~/:,?&=)' };
+      if (from === 'off' || from === 'default' || to === undefined || to === 'off') return { set: {} };
+      return { set: { 'location-rewrite': `${from} ${to}` } };
+    },
+  }),
+  declare({
+    name: 'proxy-redirect-to',
+    support: 'honoured',
+    becomes: ['location-rewrite'],
+    note: 'What replaces proxy-redirect-from in a Location or Refresh of the pods.',
+    translate: () => ({ usedBy: 'read with proxy-redirect-from' }),
+  }),
   declare({
     name: 'connection-proxy-header',
     support: 'mapped',
