@@ -8,6 +8,7 @@ import type { Ingress } from '../store/schemas.ts';
 import { nsName, type Snapshot } from '../store/store.ts';
 import { BackendCatalog } from './backends.ts';
 import { planCanaries, withoutCanaries } from './canaries.ts';
+import { clientAuthHosts } from './client-auth.ts';
 import { cookiePaths, mergeExtras } from './cookie-paths.ts';
 import { buildErrorfiles } from './errorfiles.ts';
 import {
@@ -253,6 +254,18 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
     problems,
   );
   tls.certificates = withGatewayCertificates(tls.certificates, gatewayApi.certificates);
+  const clientAuth = clientAuthHosts({
+    ingresses,
+    tls,
+    configLayer,
+    dialect: options,
+    secretOf: (key) => snapshot.secrets.get(key),
+    problems,
+  });
+  if (clientAuth.hosts.length > 0) {
+    tls.clientAuth = clientAuth.hosts;
+    tls.files = [...tls.files, ...clientAuth.files.filter((f) => !tls.files.some((t) => t.file === f.file))];
+  }
   const gatewayStatus = gatewayApi.status(table.shadowed());
   problems.push(...statusProblems(gatewayStatus));
   const routing = splitPassthrough(

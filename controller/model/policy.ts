@@ -39,6 +39,13 @@ export interface BackendPolicy {
   appRoot?: string;
   /** www-redirect: every request is redirected (308) to this host, the other spelling of the request's. */
   wwwRedirect?: string;
+  /** Client certificates of the route's hosts (client-auth-ca): what the request rules make of them. */
+  clientAuth?: {
+    verify: 'on' | 'optional' | 'optional_no_ca';
+    passCertificate: boolean;
+    matchSubject?: string;
+    errorPage?: string;
+  };
   /** satisfy any: the address lists excuse from auth instead of refusing. */
   satisfyAny?: true;
   /** A Location (and Refresh) of the pods' responses starting with `from` gets `to` instead. */
@@ -188,6 +195,13 @@ export function resolvePolicy(
     };
   if (s.requestBodyMax) policy.bodyMax = s.requestBodyMax;
   if (s.satisfy === 'any') policy.satisfyAny = true;
+  if (s.clientAuthCa && s.clientAuthVerify !== 'off')
+    policy.clientAuth = {
+      verify: s.clientAuthVerify,
+      passCertificate: s.clientAuthPassCertificate,
+      ...(s.clientAuthMatchSubject && { matchSubject: s.clientAuthMatchSubject }),
+      ...(s.clientAuthErrorPage && { errorPage: s.clientAuthErrorPage }),
+    };
   if (s.locationRewrite) policy.locationRewrite = s.locationRewrite;
   if (s.authUrl)
     policy.externalAuth = {

@@ -151,6 +151,8 @@ export interface TlsState {
   defaultCertificate: Certificate | undefined;
   frontend: TlsFrontend;
   files: TlsFile[];
+  /** Hosts whose clients are asked for a certificate of their Ingress's CA (client-auth.ts). */
+  clientAuth?: { sni: string; certificate: string | undefined; caFile: string }[];
 }
 
 /** `ns/name`, with a bare name taken in `namespace`. */

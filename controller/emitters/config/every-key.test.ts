@@ -14,7 +14,16 @@ import { selfSignedCertificate } from './self-signed.ts';
 import { buildView } from './view.ts';
 
 /** static: a Service of its own, for keys that exclude others set on `service`. */
-type Where = 'configmap' | 'service' | 'ingress' | 'passthrough' | 'static' | 'closed' | 'canary' | 'canary2';
+type Where =
+  | 'configmap'
+  | 'service'
+  | 'ingress'
+  | 'passthrough'
+  | 'static'
+  | 'closed'
+  | 'canary'
+  | 'canary2'
+  | 'tlsauth';
 
 /** Key → where it is set, its value, and what it prints. */
 const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = {
@@ -325,6 +334,34 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     prints: /^ {2}http-response replace-header Location '\^\\\/a\(\.\*\)\$' '\/b\\1'$/m,
   },
   'server-alias': { on: 'ingress', value: 'alias.example', prints: /^alias\.example\/ /m },
+  'client-auth-ca': {
+    on: 'tlsauth',
+    value: 'cas',
+    prints: / crt-list \/etc\/hsi\/certs\/client-auth\.crt-list crt-list /m,
+  },
+  'client-auth-verify': {
+    on: 'tlsauth',
+    value: 'optional',
+    // Optional: only a certificate that was sent and failed is refused, not a missing one.
+    prints:
+      /(?<!if \{ ssl_fc \} !\{ ssl_c_used \}\n) {2}http-request redirect location '[^']*' code 302 if \{ ssl_c_used \}/m,
+  },
+  'client-auth-error-page': {
+    on: 'tlsauth',
+    value: 'https://err.example/',
+    prints:
+      /redirect location 'https:\/\/err\.example\/' code 302 if \{ ssl_c_used \} !\{ ssl_c_verify 0 \}$/m,
+  },
+  'client-auth-pass-certificate': {
+    on: 'tlsauth',
+    value: 'true',
+    prints: /set-header ssl-client-cert %\[lua\.client_cert_pem\] if \{ ssl_c_used \}$/m,
+  },
+  'client-auth-match-subject': {
+    on: 'tlsauth',
+    value: 'CN=x',
+    prints: /deny_status 403 if \{ ssl_fc \} !\{ ssl_c_s_dn\(,0,rfc2253\) -m reg 'CN=x' \}$/m,
+  },
   'www-redirect': {
     on: 'ingress',
     value: 'true',
@@ -418,6 +455,27 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       service('cn', {}),
       // Canaries of st.example /: one with header value, cookie and weight, one with a header pattern.
       canary('cn1', set('canary', 'haproxy.org/')),
+      // Client certificates on a host of their own (ta.example, Service web).
+      {
+        ...ingress('ta', set('tlsauth', 'haproxy.org/')),
+        spec: {
+          ingressClassName: 'haproxy',
+          rules: [
+            {
+              host: 'ta.example',
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: { service: { name: 'web', port: { number: 80 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
       canary('cn2', {
         'haproxy.org/canary': 'true',
         'haproxy.org/canary-header': 'X-Region',

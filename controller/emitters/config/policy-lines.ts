@@ -17,6 +17,7 @@ import type { BackendPolicy } from '../../model/policy.ts';
 import type { HeaderValuePart } from '../../model/settings/header-values.ts';
 import { srcAcl } from './access-lines.ts';
 import { authLines, externalAuthLines } from './auth-lines.ts';
+import { clientAuthLines } from './client-auth-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
 import { bodyLimit, trackedLimits } from './limit-lines.ts';
 import { locationRewriteLines } from './location-lines.ts';
@@ -180,6 +181,7 @@ export function policyLines(
   if (policy.srcIpHeader) lines.push(`http-request set-src req.hdr(${policy.srcIpHeader})`);
   for (const [i, sample] of (policy.captures?.samples ?? []).entries())
     lines.push(`http-request capture ${sample} id ${firstCaptureId + i}`);
+  if (policy.clientAuth) lines.push(...clientAuthLines(policy.clientAuth));
   if (policy.wwwRedirect) lines.push(...wwwRedirect(policy.wwwRedirect));
   if (policy.appRoot) lines.push(...appRoot(policy.appRoot));
   if (policy.redirectLocation) lines.push(...redirectLocation(policy.redirectLocation));

@@ -5,6 +5,7 @@ import Handlebars from 'handlebars';
 import type { Certificate, DesiredState } from '../../model/types.ts';
 import { patternFileFiles } from '../runtime/pattern-files.ts';
 import { authFiles } from './auth-lines.ts';
+import { CLIENT_AUTH_CRT_LIST, clientAuthCrtList } from './client-auth-lines.ts';
 import { errorfileFiles } from './errorfiles.ts';
 import { type MapEntry, routingMaps } from './route-map.ts';
 import { CERT_DIR, type ConfigView, CRT_LIST, FALLBACK_CERT, PASSTHROUGH_MAP } from './view.ts';
@@ -169,6 +170,10 @@ export function renderFiles(
     files.push({ path: `${CERT_DIR}/${certificate.file}`, content: certificate.pem, mode: 0o600 });
   }
   files.push({ path: CRT_LIST, content: crtListContent(tls.certificates, dir), mode: 0o644 });
+  if (tls.clientAuth?.length) {
+    const fallback = tls.defaultCertificate ? `${CERT_DIR}/${tls.defaultCertificate.file}` : FALLBACK_CERT;
+    files.push({ path: CLIENT_AUTH_CRT_LIST, content: clientAuthCrtList(state, dir, fallback), mode: 0o644 });
+  }
   // CA bundles and client certificates for the frontend and the pods (a client certificate has its key).
   for (const extra of tls.files)
     files.push({ path: `${CERT_DIR}/${extra.file}`, content: extra.pem, mode: 0o600 });

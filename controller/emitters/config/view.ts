@@ -12,6 +12,7 @@ import { refLabel } from '../../store/problems.ts';
 import type { SlotTable } from '../runtime/slots.ts';
 import { tcpAccessLines } from './access-lines.ts';
 import { authGlobalLines } from './auth-lines.ts';
+import { CLIENT_AUTH_CRT_LIST } from './client-auth-lines.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
 import { planRoutes, routingLines } from './route-map.ts';
@@ -70,6 +71,10 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   const verify = frontend.clientVerify;
   const bindOptions = [`alpn ${frontend.alpn}`];
   if (frontend.strictSni) bindOptions.push('strict-sni');
+  // Hosts that ask for client certificates answer an unverified one with 400, not a TLS alert
+  // (client-auth-lines.ts); the ConfigMap's client-ca, which verifies every host, keeps its alert.
+  const clientAuthList = state.tls.clientAuth?.length ? `crt-list ${file(CLIENT_AUTH_CRT_LIST)} ` : '';
+  if (clientAuthList && !verify) bindOptions.push('ca-ignore-err all crt-ignore-err all');
   if (verify && verify !== 'reject')
     bindOptions.push(
       `ca-file ${file(`${CERT_DIR}/${verify.caFile}`)} verify ${verify.optional ? 'optional' : 'required'}`,
@@ -77,7 +82,7 @@ function tlsView(state: DesiredState, listen: Listen, paths: Paths) {
   const proxyProtocol = frontend.proxyProtocol?.join(' ');
   const offloadSocket = `${dirname(paths.statsSocket)}/https-offload.sock`;
   const tcp = passthrough.length > 0;
-  const terminate = `ssl crt ${state.tls.defaultCertificate ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`) : file(FALLBACK_CERT)} crt-list ${file(CRT_LIST)} ${bindOptions.join(' ')}`;
+  const terminate = `ssl crt ${state.tls.defaultCertificate ? file(`${CERT_DIR}/${state.tls.defaultCertificate.file}`) : file(FALLBACK_CERT)} ${clientAuthList}crt-list ${file(CRT_LIST)} ${bindOptions.join(' ')}`;
   // The local socket is bound whether or not passthrough is on: a worker that is being
   // replaced hands the connections it accepted just before to whichever worker owns the
   // socket now, so switching passthrough on or off never drops a connection.

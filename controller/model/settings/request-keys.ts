@@ -7,6 +7,7 @@
 
 import { accessList } from './access-lists.ts';
 import { AUTH_KEYS } from './auth-keys.ts';
+import { CLIENT_AUTH_KEYS } from './client-auth-keys.ts';
 import { LIMIT_KEYS } from './limit-keys.ts';
 import { REDIRECT_KEYS } from './redirect-keys.ts';
 import { defineKey } from './registry.ts';
@@ -305,6 +306,7 @@ export const REQUEST_KEYS = {
   ...ACCESS_KEYS,
   ...LIMIT_KEYS,
   ...AUTH_KEYS,
+  ...CLIENT_AUTH_KEYS,
   ...CORS_KEYS,
   ...HSTS_KEYS,
 };

@@ -8,6 +8,7 @@ import { ACCESS_ANNOTATIONS } from './access.ts';
 import { AFFINITY_ANNOTATIONS } from './affinity.ts';
 import type { NginxAnnotation } from './annotation.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
+import { CLIENT_TLS_ANNOTATIONS } from './client-tls.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
 import { EXTERNAL_AUTH_ANNOTATIONS } from './external-auth.ts';
 import { LATER_ANNOTATIONS } from './later.ts';
@@ -23,6 +24,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...AFFINITY_ANNOTATIONS,
   ...CANARY_ANNOTATIONS,
   ...EXTERNAL_AUTH_ANNOTATIONS,
+  ...CLIENT_TLS_ANNOTATIONS,
   ...LATER_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];

@@ -9,15 +9,7 @@ import { type NginxAnnotation, unsupported } from './annotation.ts';
 const LATER = 'not supported yet';
 
 export const LATER_ANNOTATIONS: NginxAnnotation[] = [
-  ...[
-    'default-backend',
-    'custom-http-errors',
-    'disable-proxy-intercept-errors',
-    'auth-tls-secret',
-    'auth-tls-verify-client',
-    'auth-tls-verify-depth',
-    'auth-tls-error-page',
-    'auth-tls-pass-certificate-to-upstream',
-    'auth-tls-match-cn',
-  ].map((name) => unsupported(name, LATER)),
+  ...['default-backend', 'custom-http-errors', 'disable-proxy-intercept-errors'].map((name) =>
+    unsupported(name, LATER),
+  ),
 ];
