@@ -10,6 +10,7 @@ import { BackendCatalog } from './backends.ts';
 import { planCanaries, withoutCanaries } from './canaries.ts';
 import { clientAuthHosts } from './client-auth.ts';
 import { cookiePaths, mergeExtras } from './cookie-paths.ts';
+import { errorPagePaths } from './error-pages.ts';
 import { buildErrorfiles } from './errorfiles.ts';
 import {
   buildGatewayApi,
@@ -124,6 +125,14 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
 
   const regexes = regexPaths(ingresses, configLayer, options, problems);
   const cookies = cookiePaths(ingresses, configLayer, options);
+  const errorPages = errorPagePaths({
+    ingresses,
+    snapshot,
+    backends,
+    configLayer,
+    dialect: options,
+    problems,
+  });
   const backendOf = (ingress: Ingress, path: IngressPath) =>
     backends.use(
       path.ref,
@@ -131,7 +140,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
       rulesOf(ingress).ref,
       path.tlsHost,
       path.resolutionKey,
-      mergeExtras(regexes.get(path)?.extra, cookies.get(path)),
+      mergeExtras(mergeExtras(regexes.get(path)?.extra, cookies.get(path)), errorPages.get(path)),
     );
   const canaries = planCanaries({
     ingresses,

@@ -46,6 +46,11 @@ export interface BackendPolicy {
     matchSubject?: string;
     errorPage?: string;
   };
+  /**
+   * error-pages-service: asked for the page of the listed statuses of the pods, and of a route
+   * without pods; `route` is `namespace,ingress,service,port` for its X- headers.
+   */
+  errorPages?: { backend: string; codes: number[]; route: string };
   /** satisfy any: the address lists excuse from auth instead of refusing. */
   satisfyAny?: true;
   /** A Location (and Refresh) of the pods' responses starting with `from` gets `to` instead. */

@@ -16,6 +16,7 @@ export const AUTH_DIR = 'auth';
 const BASIC_AUTH_LUA = 'basic-auth.lua';
 const AUTH_REQUEST_LUA = 'auth-request.lua';
 const CLIENT_CERT_LUA = 'client-cert.lua';
+const ERROR_PAGE_LUA = 'error-page.lua';
 const luaSource = (name: string) => new URL(`../../../haproxy/lua/${name}`, import.meta.url);
 
 /** The file of a userlist's $apr1$ users: `name hash` lines. */
@@ -83,6 +84,7 @@ function luaScripts(policies: readonly BackendPolicy[]): string[] {
     ...(withUserlist(policies).length > 0 ? [BASIC_AUTH_LUA] : []),
     ...(policies.some((p) => p.externalAuth) ? [AUTH_REQUEST_LUA] : []),
     ...(policies.some((p) => p.clientAuth?.passCertificate) ? [CLIENT_CERT_LUA] : []),
+    ...(policies.some((p) => p.errorPages) ? [ERROR_PAGE_LUA] : []),
   ];
 }
 

@@ -362,6 +362,18 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     value: 'CN=x',
     prints: /deny_status 403 if \{ ssl_fc \} !\{ ssl_c_s_dn\(,0,rfc2253\) -m reg 'CN=x' \}$/m,
   },
+  'error-pages-service': {
+    on: 'tlsauth',
+    value: 'web',
+    prints: /^ {2}http-request lua\.error_page default_web_80\S* 503 default,ta,web,80 if \{ nbsrv lt 1 \}$/m,
+  },
+  'error-pages-codes': {
+    on: 'tlsauth',
+    value: '404, 502',
+    prints: /^ {2}http-response lua\.error_page \S+ - default,ta,web,80 if \{ status 404 502 \}$/m,
+  },
+  // At its default (true), as set here: the answers of the listed statuses are replaced.
+  'error-pages-intercept': { on: 'tlsauth', value: 'true', prints: /^ {2}http-response lua\.error_page /m },
   'www-redirect': {
     on: 'ingress',
     value: 'true',

@@ -19,6 +19,7 @@ import { srcAcl } from './access-lines.ts';
 import { authLines, externalAuthLines } from './auth-lines.ts';
 import { clientAuthLines } from './client-auth-lines.ts';
 import { requestEditLines, responseEditLines } from './edit-lines.ts';
+import { errorPageLines } from './error-page-lines.ts';
 import { bodyLimit, trackedLimits } from './limit-lines.ts';
 import { locationRewriteLines } from './location-lines.ts';
 
@@ -205,6 +206,7 @@ export function policyLines(
   if (policy.auth) lines.push(...authLines(policy.auth, configDir, sourceOk));
   if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth, sourceOk).request);
   if (policy.bodyMax) lines.push(...bodyLimit(policy.bodyMax));
+  if (policy.errorPages) lines.push(...errorPageLines(policy.errorPages).request);
   if (policy.requestRedirect) lines.push(...requestRedirect(policy.requestRedirect));
   if (policy.setHost) lines.push(`http-request set-header Host ${quote(literal(policy.setHost))}`);
   for (const { name, value } of policy.requestHeaders ?? [])
@@ -216,6 +218,7 @@ export function policyLines(
     lines.push(`http-response set-header ${name} ${headerValue(value)}`);
   lines.push(...responseEditLines(policy));
   if (policy.locationRewrite) lines.push(...locationRewriteLines(policy.locationRewrite));
+  if (policy.errorPages) lines.push(...errorPageLines(policy.errorPages).response);
   if (policy.externalAuth) lines.push(...externalAuthLines(policy.externalAuth).response);
   // On every response of the route, HAProxy's own included (a 401 of basic auth), as ingress-nginx sends them.
   lines.push(...corsLines.filter((l) => l.startsWith('http-after-response')));

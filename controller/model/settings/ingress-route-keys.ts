@@ -4,6 +4,7 @@
  * ingress-nginx annotations, then the ConfigMap) by the model's Ingress steps.
  */
 import { z } from 'zod';
+import { ERROR_PAGE_KEYS } from './error-page-keys.ts';
 import { defineKey } from './registry.ts';
 import { bool, int } from './values.ts';
 
@@ -50,6 +51,7 @@ const hostList = z
   );
 
 export const INGRESS_ROUTE_KEYS = {
+  ...ERROR_PAGE_KEYS,
   serverAlias: defineKey({
     name: 'server-alias',
     scopes: INGRESS,

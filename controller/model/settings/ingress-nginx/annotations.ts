@@ -10,8 +10,8 @@ import type { NginxAnnotation } from './annotation.ts';
 import { CANARY_ANNOTATIONS } from './canary.ts';
 import { CLIENT_TLS_ANNOTATIONS } from './client-tls.ts';
 import { CORS_ANNOTATIONS } from './cors.ts';
+import { ERROR_PAGE_ANNOTATIONS } from './error-pages.ts';
 import { EXTERNAL_AUTH_ANNOTATIONS } from './external-auth.ts';
-import { LATER_ANNOTATIONS } from './later.ts';
 import { NOT_SUPPORTED_ANNOTATIONS } from './not-supported.ts';
 import { REDIRECT_ANNOTATIONS } from './redirects.ts';
 import { UPSTREAM_ANNOTATIONS } from './upstream.ts';
@@ -25,7 +25,7 @@ export const INGRESS_NGINX_ANNOTATIONS: readonly NginxAnnotation[] = [
   ...CANARY_ANNOTATIONS,
   ...EXTERNAL_AUTH_ANNOTATIONS,
   ...CLIENT_TLS_ANNOTATIONS,
-  ...LATER_ANNOTATIONS,
+  ...ERROR_PAGE_ANNOTATIONS,
   ...NOT_SUPPORTED_ANNOTATIONS,
 ];
 

@@ -57,5 +57,8 @@ export const CANARY_ANNOTATIONS: NginxAnnotation[] = [
     note: 'What canary-weight is out of (at least 100).',
     translate: into('canary-weight-total'),
   }),
-  unsupported('affinity-canary-behavior', 'not supported yet'),
+  unsupported(
+    'affinity-canary-behavior',
+    'a request that carries the affinity cookie of the stable pods is still weighed for the canary',
+  ),
 ];

@@ -139,7 +139,10 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
     note: "TLS for the Ingress's hosts is passed through to the pods unterminated (HTTPS port only).",
     translate: boolInto('ssl-passthrough'),
   }),
-  unsupported('service-upstream', 'not supported yet'),
+  unsupported(
+    'service-upstream',
+    "HAProxy balances over the Service's ready pods itself (its EndpointSlices), with health checks and no reload on churn; the cluster IP is not used",
+  ),
   declare({
     name: 'proxy-body-size',
     support: 'honoured',
@@ -211,12 +214,48 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
       return { set: {}, differs: "the Connection header to the pods is HAProxy's own" };
     },
   }),
-  unsupported('proxy-ssl-secret', 'not supported yet'),
-  unsupported('proxy-ssl-verify', 'not supported yet'),
-  unsupported('proxy-ssl-verify-depth', 'not supported yet'),
-  unsupported('proxy-ssl-name', 'not supported yet'),
-  unsupported('proxy-ssl-server-name', 'not supported yet'),
+  declare({
+    name: 'proxy-ssl-secret',
+    support: 'honoured',
+    becomes: ['server-crt', 'server-ca'],
+    note: 'With backend-protocol HTTPS or GRPCS: the client certificate (tls.crt, tls.key) shown to the pods, and with proxy-ssl-verify on, the CA (ca.crt) their certificates must chain to.',
+    translate: (value, all): Translation => {
+      const secret = value.trim();
+      const verify = all['proxy-ssl-verify']?.trim();
+      return {
+        set: {
+          'server-crt': secret,
+          ...(verify === 'on' && { 'server-ca': { value: secret, from: 'proxy-ssl-verify' } }),
+        },
+      };
+    },
+  }),
+  declare({
+    name: 'proxy-ssl-verify',
+    support: 'honoured',
+    becomes: ['server-ca'],
+    note: "on: the pods' certificates must chain to the ca.crt of proxy-ssl-secret (off by default).",
+    translate: (value): Translation =>
+      value.trim() === 'on' || value.trim() === 'off'
+        ? { usedBy: 'read with proxy-ssl-secret' }
+        : { invalid: 'must be on or off' },
+  }),
+  declare({
+    name: 'proxy-ssl-verify-depth',
+    support: 'mapped',
+    becomes: [],
+    note: "HAProxy verifies the pods' whole chain, whatever its length.",
+    translate: (value): Translation =>
+      /^\d{1,3}$/.test(value.trim())
+        ? { set: {}, differs: 'chains of any length are verified' }
+        : { invalid: 'must be a whole number' },
+  }),
+  unsupported('proxy-ssl-name', 'the name sent to the pods (SNI) is not configurable'),
+  unsupported('proxy-ssl-server-name', 'the name sent to the pods (SNI) is not configurable'),
   unsupported('proxy-ssl-ciphers', 'cipher lists to the pods are global (ssl-default-server-options)'),
   unsupported('proxy-ssl-protocols', 'TLS versions to the pods are global (TLSv1.2 and up)'),
-  unsupported('custom-headers', 'not supported yet'),
+  unsupported(
+    'custom-headers',
+    'response headers from a ConfigMap are not read; haproxy.org/response-set-header sets them on the Ingress',
+  ),
 ];
