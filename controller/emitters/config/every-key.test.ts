@@ -256,7 +256,7 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     value: '/moved',
     prints: /^ {2}http-request redirect location '\/moved' /m,
   },
-  'redirect-location-code': { on: 'ingress', value: '303', prints: /location '\/moved' code 303$/m },
+  'redirect-location-code': { on: 'ingress', value: '303', prints: /location '\/moved' code 303 if TRUE$/m },
   'redirect-location-relative': { on: 'ingress', value: 'true', prints: /redirect location '\/moved' code/m },
   'path-regex': { on: 'ingress', value: 'true', prints: /\{ path -m reg '\^\(\?:\(\?i:\/\)\.\*\)\$' \}/m },
   'rewrite-target': {
@@ -378,7 +378,7 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
     on: 'ingress',
     value: 'true',
     prints:
-      /^ {2}http-request redirect location '%\[ssl_fc,iif\(https,http\)\]:\/\/web\.example:.* code 308$/m,
+      /^ {2}http-request redirect location '%\[ssl_fc,iif\(https,http\)\]:\/\/web\.example:.* code 308 if TRUE$/m,
   },
 };
 

@@ -56,6 +56,12 @@ function sslRedirect(redirect: NonNullable<BackendPolicy['sslRedirect']>): strin
   ];
 }
 
+/**
+ * The condition of a rule that answers every request: the rules after it stay in the
+ * config, unreached, without haproxy -c warning that they follow a final rule.
+ */
+const UNREACHED_AFTER = 'if TRUE';
+
 /** The request's scheme and Host header as they came, port included. */
 const REQUEST_ORIGIN = '%[ssl_fc,iif(https,http)]://%[req.hdr(host)]';
 
@@ -68,7 +74,7 @@ function appRoot(path: string): string[] {
 /** As ingress-nginx answers for the other spelling of a host: its standard port, no trailing `/`. */
 function wwwRedirect(host: string): string[] {
   const location = `%[ssl_fc,iif(https,http)]://${literal(host)}:%[ssl_fc,iif(443,80)]%[pathq,regsub(/$,)]`;
-  return [`http-request redirect location ${quote(location)} code 308`];
+  return [`http-request redirect location ${quote(location)} code 308 ${UNREACHED_AFTER}`];
 }
 
 /** `redirect` takes the usual codes; `return` any other status with a Location. */
@@ -77,8 +83,8 @@ function redirectLocation(redirect: NonNullable<BackendPolicy['redirectLocation'
   // A path is made absolute the way ingress-nginx does: scheme and host of the request, no port.
   const location = `${absolute ? '%[ssl_fc,iif(https,http)]://%[req.hdr(host),field(1,:)]' : ''}${literal(redirect.url)}`;
   if ([301, 302, 303, 307, 308].includes(redirect.code))
-    return [`http-request redirect location ${quote(location)} code ${redirect.code}`];
-  return [`http-request return status ${redirect.code} hdr Location ${quote(location)}`];
+    return [`http-request redirect location ${quote(location)} code ${redirect.code} ${UNREACHED_AFTER}`];
+  return [`http-request return status ${redirect.code} hdr Location ${quote(location)} ${UNREACHED_AFTER}`];
 }
 
 function cors(policy: NonNullable<BackendPolicy['cors']>): string[] {
