@@ -333,4 +333,5 @@ export const secretRef = z
     /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
     'must be a Secret name or namespace/name',
   )
-  .max(317);
+  // A namespace is at most 63 characters (the pattern holds it there), a Secret name at most 253.
+  .refine((ref) => (ref.split('/').at(-1) ?? '').length <= 253, 'a Secret name has at most 253 characters');
