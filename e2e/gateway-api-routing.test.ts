@@ -8,9 +8,11 @@
  * is applied over the Runtime API, without a reload.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
+import { HAPROXY_BIN } from './harness/haproxy-bin.ts';
 import { expectTable, gateway, gatewayClass, httpRoute, type Row, ref } from './harness/gateway.ts';
 import { Backends } from './harness/routing.ts';
 
@@ -251,6 +253,8 @@ describe('Gateway API routing (local mode)', () => {
 
   it('a Host header naming a rule group’s target reaches no route behind the group’s conditions', async () => {
     const group = `@${createHash('sha256').update('guarded.example/').digest('hex').slice(0, 12)}`;
+    // HAProxy 3.0 refuses a Host header with `@` itself (400); 2.6 lets it through to the routing (404).
+    const refused = /version 3\./.test(execFileSync(HAPROXY_BIN, ['-v'], { encoding: 'utf8' })) ? 400 : 404;
     await scenario(
       [
         httpRoute('guarded', {
@@ -261,8 +265,8 @@ describe('Gateway API routing (local mode)', () => {
       [
         { host: 'guarded.example', path: '/', headers: { 'x-admin': 'yes' }, expect: 'v2' },
         { host: 'guarded.example', path: '/', expect: 'v1' },
-        { host: `${group}.1`, path: '/', expect: 404 },
-        { host: group, path: '/', expect: 404 },
+        { host: `${group}.1`, path: '/', expect: refused },
+        { host: group, path: '/', expect: refused },
       ],
     );
   });
