@@ -12,8 +12,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { HAPROXY_BIN } from './harness/haproxy-bin.ts';
 import { expectTable, gateway, gatewayClass, httpRoute, type Row, ref } from './harness/gateway.ts';
+import { HAPROXY_BIN } from './harness/haproxy-bin.ts';
 import { Backends } from './harness/routing.ts';
 
 type Obj = Record<string, unknown>;
