@@ -14,6 +14,19 @@ import { configMap, endpointSlice, ingress, service } from './harness/objects.ts
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
+/** Service `web` on port 80 with all of `pods`, and an Ingress sending host web.example to it. */
+function webSite(pods: Pods, annotations: Record<string, string> = {}) {
+  return [
+    service('web', [{ port: 80 }], annotations),
+    endpointSlice(
+      'web',
+      { port: pods.port },
+      pods.addresses.map((address, i) => ({ address, name: pods.names[i] })),
+    ),
+    ingress('web', { rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }] }),
+  ];
+}
+
 /** The master's reload count, worker PIDs and the controller's reload counter: what must not move. */
 async function reloadState(controller: TestController) {
   const proc = await controller.showProc();
@@ -198,13 +211,7 @@ describe('a config that passes haproxy -c but does not load', () => {
   before(async () => {
     pods = await startPods('web', 1);
     controller = await TestController.create({
-      'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
-        ingress('web', {
-          rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
-        }),
-      ],
+      'web.yaml': webSite(pods),
     });
     await controller.start();
   });
@@ -237,9 +244,7 @@ describe('a config that passes haproxy -c but does not load', () => {
 
     // Other changes meanwhile (pods, routes) keep working over the Runtime API: nothing loops.
     await controller.write('web.yaml', [
-      service('web', [{ port: 80 }]),
-      endpointSlice('web', { port: pods.port }, [{ address: pods.addresses[0] as string, name: 'web-1' }]),
-      ingress('web', { rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }] }),
+      ...webSite(pods),
       ingress('other', {
         rules: [{ host: 'other.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
       }),
@@ -274,17 +279,7 @@ describe('reloads under keep-alive load', () => {
   before(async () => {
     pods = await startPods('web', 2);
     controller = await TestController.create({
-      'web.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice(
-          'web',
-          { port: pods.port },
-          pods.addresses.map((address, i) => ({ address, name: pods.names[i] })),
-        ),
-        ingress('web', {
-          rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
-        }),
-      ],
+      'web.yaml': webSite(pods),
     });
     await controller.start();
   });
@@ -328,17 +323,7 @@ describe('reloads under keep-alive load', () => {
     const reloadsBefore = await controller.reloads();
     for (let i = 0; i < 10; i++) {
       // A backend setting changes the structure: each write is one reload.
-      await controller.write('web.yaml', [
-        service('web', [{ port: 80 }], { 'haproxy.org/timeout-server': `${10 + i}s` }),
-        endpointSlice(
-          'web',
-          { port: pods.port },
-          pods.addresses.map((address, j) => ({ address, name: pods.names[j] })),
-        ),
-        ingress('web', {
-          rules: [{ host: 'web.example', paths: [{ path: '/', service: 'web', port: 80 }] }],
-        }),
-      ]);
+      await controller.write('web.yaml', webSite(pods, { 'haproxy.org/timeout-server': `${10 + i}s` }));
       await eventually(
         async () => assert.match(await controller.config(), new RegExp(`timeout server ${10 + i}s`)),
         10_000,
