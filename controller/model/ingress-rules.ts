@@ -16,7 +16,9 @@ export interface IngressPath {
   vhost: string;
   /** As written; `/` when a path of type ImplementationSpecific has none. */
   path: string;
+  /** In our dialect; the ingress-nginx dialect reads ImplementationSpecific otherwise (path-regex.ts). */
   match: PathMatch;
+  pathType: 'Exact' | 'Prefix' | 'ImplementationSpecific';
   ref: ServiceRef;
   /** The path's host is listed in the Ingress's tls section (ssl-redirect by default). */
   tlsHost: boolean;
@@ -108,6 +110,7 @@ function readRules(ingress: Ingress): IngressRules {
         path: path.path ?? '/',
         // ImplementationSpecific is Prefix (documented).
         match: path.pathType === 'Exact' ? 'Exact' : 'Prefix',
+        pathType: path.pathType,
         ref: service,
         tlsHost,
         resolutionKey: resolutionKey(service, key, tlsHost),

@@ -9,6 +9,11 @@
  * rewrite-target replaces the whole path sent to the pods, with `$n` the
  * groups of the route's own path: each route gets its own variant of its
  * backend, whose policy rewrites with that route's pattern.
+ *
+ * Elsewhere, a path of type ImplementationSpecific of an Ingress in the
+ * ingress-nginx dialect is a plain string prefix (StringPrefix), as
+ * ingress-nginx's `location /path`: `/api` also takes `/apix`. In our
+ * dialect it is Prefix.
  */
 import type { Problem } from '../store/problems.ts';
 import type { Ingress } from '../store/schemas.ts';
@@ -16,13 +21,14 @@ import type { BackendExtra } from './backends.ts';
 import { type IngressPath, rulesOf } from './ingress-rules.ts';
 import { ingressRouteSettings } from './ingress-settings.ts';
 import { regexProblem } from './request-conditions.ts';
-import type { DialectOptions } from './settings/ingress-nginx/dialect.ts';
+import { type DialectOptions, dialectOf } from './settings/ingress-nginx/dialect.ts';
 import type { SettingsLayer } from './settings/registry.ts';
 import type { PathMatch } from './types.ts';
 
 export interface RegexPath {
-  /** Matched against the whole request path. */
+  /** RegularExpression: matched against the whole request path. StringPrefix: the path as written. */
   pattern: string;
+  match: 'RegularExpression' | 'StringPrefix';
   /** The route's own backend variant, when it rewrites. */
   extra?: BackendExtra;
 }
@@ -37,7 +43,11 @@ export function pathPattern(path: string): string {
   return `(?i:${path}).*`;
 }
 
-/** Which paths of which Ingresses are regular expressions, and what they rewrite to. */
+/**
+ * Which paths of which Ingresses are regular expressions (and what they rewrite to) or
+ * string prefixes; paths without an entry are routed as their IngressPath says, those
+ * with an undefined entry are not served.
+ */
 export function regexPaths(
   ingresses: readonly Ingress[],
   configLayer: SettingsLayer | undefined,
@@ -67,7 +77,11 @@ export function regexPaths(
             severity: 'error',
           });
           out.set(path, undefined);
-        }
+        } else if (
+          path.pathType === 'ImplementationSpecific' &&
+          dialectOf(ingress, dialect) === 'ingress-nginx'
+        )
+          out.set(path, { pattern: path.path, match: 'StringPrefix' });
         continue;
       }
       const pattern = pathPattern(path.path);
@@ -88,6 +102,7 @@ export function regexPaths(
       const target = s.rewriteTarget;
       out.set(path, {
         pattern,
+        match: 'RegularExpression',
         ...(target !== undefined && {
           extra: {
             key: `rewrite ${path.path}`,
@@ -108,5 +123,5 @@ export const routeOfPath =
   (path: IngressPath): { written: string; match: PathMatch } | undefined => {
     if (!regexes.has(path)) return { written: path.path, match: path.match };
     const regex = regexes.get(path);
-    return regex && { written: regex.pattern, match: 'RegularExpression' };
+    return regex && { written: regex.pattern, match: regex.match };
   };

@@ -9,8 +9,10 @@
  *  - a vhost is an exact host, a `*.parent` wildcard (one label), or `*` for
  *    rules without host, which apply to hosts no rule names;
  *  - Prefix paths are element-wise: stored without trailing slash, `/` for
- *    the root; Exact paths are stored as written;
- *  - for equal paths Exact beats Prefix, and the longest path wins;
+ *    the root; Exact paths are stored as written, and so are StringPrefix
+ *    paths (ingress-nginx's ImplementationSpecific: a plain string prefix);
+ *  - for equal paths Exact beats Prefix beats StringPrefix, and the longest
+ *    path wins;
  *  - Gateway API routes add request conditions (the more specific first)
  *    and the declared ports they are served on; an Ingress route is served
  *    on the HTTP and HTTPS frontends. Ingresses and routes claim a host and
@@ -70,7 +72,7 @@ export class RouteTable {
     else this.#hosts.set(vhost, new Set(portsOf(ports)));
   }
 
-  /** Adds one path. `ImplementationSpecific` is treated as `Prefix` (documented). */
+  /** Adds one path. `ImplementationSpecific` comes as `Prefix`, or `StringPrefix` in the ingress-nginx dialect. */
   add(vhost: string, written: string, match: PathMatch, candidate: CandidateInput): void {
     this.addHost(vhost, candidate.ports);
     const path = match === 'Prefix' ? normalizePrefix(written) : written;
@@ -114,7 +116,7 @@ export class RouteTable {
    * claim wins, and an Ingress that loses is reported (as is a route that
    * loses to an Ingress, in shadowed()); routes of the Gateway API that lose
    * to each other are not (the spec orders them by age). Sorted by vhost,
-   * then path, Exact before Prefix before RegularExpression, then most
+   * then path, Exact before Prefix before StringPrefix before RegularExpression, then most
    * specific first, then oldest first.
    */
   resolve(problems: Problem[]): Route[] {
@@ -175,7 +177,7 @@ export class RouteTable {
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const MATCH_ORDER: Record<PathMatch, number> = { Exact: 0, Prefix: 1, RegularExpression: 2 };
+const MATCH_ORDER: Record<PathMatch, number> = { Exact: 0, Prefix: 1, StringPrefix: 2, RegularExpression: 3 };
 
 /**
  * By vhost; then paths, Exact before Prefix for equal paths; regular

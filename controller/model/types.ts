@@ -65,9 +65,12 @@ export type { Certificate } from './tls.ts';
 
 /**
  * How a route's path is compared with the request path: Ingress v1 (ImplementationSpecific
- * is Prefix) and Gateway API (PathPrefix is Prefix; a RegularExpression matches the whole path).
+ * is Prefix, or StringPrefix in the ingress-nginx dialect) and Gateway API (PathPrefix is
+ * Prefix; a RegularExpression matches the whole path). Prefix is element-wise (`/api` takes
+ * `/api` and `/api/x`, never `/apix`); StringPrefix is a plain string prefix, as an nginx
+ * `location /api` (`/api` takes `/apix` too).
  */
-export type PathMatch = 'Exact' | 'Prefix' | 'RegularExpression';
+export type PathMatch = 'Exact' | 'Prefix' | 'StringPrefix' | 'RegularExpression';
 
 /** One resolved routing rule: requests for `vhost` whose path matches go to `backend`. */
 export interface Route {
@@ -76,7 +79,10 @@ export interface Route {
    * labels: a Gateway API wildcard), or `*` (ANY_HOST) for rules without host.
    */
   vhost: string;
-  /** Exact: as written. Prefix: without trailing slash, `/` for the root. RegularExpression: the pattern. */
+  /**
+   * Exact and StringPrefix: as written. Prefix: without trailing slash, `/` for the root.
+   * RegularExpression: the pattern.
+   */
   path: string;
   match: PathMatch;
   /** Backend name, or the name of a weighted split (Routing.splits). */
@@ -120,7 +126,7 @@ export interface Routing {
   /** Hosts and wildcards that have rules, plus `*` when rules without host exist. Sorted. */
   vhosts: Vhost[];
   /**
-   * Sorted by vhost, then path, Exact before Prefix; regular expressions last, longest
+   * Sorted by vhost, then path, Exact before Prefix before StringPrefix; regular expressions last, longest
    * first; routes that share these come most specific first (controller/model/request-conditions.ts).
    */
   routes: Route[];

@@ -11,12 +11,20 @@
  *  - Exact path p:            `<vhost>p?`
  *  - Prefix path p (not /):   `<vhost>p?` (the path itself) and `<vhost>p/`
  *                             (below it, element-wise: `/foo` never takes `/foobar`)
- *  - vhost root:              `<vhost>/`: its Prefix `/` route, else its fallback
- *                             (the Ingress defaultBackend, else the default backend)
+ *  - StringPrefix path s:     `<vhost>s`, as written: any path that starts with s
+ *                             (nginx's `location /foo` takes `/foobar`, `/foo/x`;
+ *                             `/foo/` takes `/foo/x` but not `/foo`); none when s
+ *                             holds `?` (no path does)
+ *  - vhost root:              `<vhost>/`: its Prefix or StringPrefix `/` route, else
+ *                             its fallback (the Ingress defaultBackend, else the
+ *                             default backend)
  * Longest match gives "longest path wins"; a full-path key is always longer
  * than any prefix key that could also match, so full matches come first.
- * For keys claimed twice, the model's order decides: Exact before Prefix,
- * routes before fallbacks. A Gateway API wildcard `**.suffix` is keyed
+ * That is nginx's order too: an exact location (Exact, and the one
+ * ingress-nginx adds for a Prefix path) first, else the longest string prefix,
+ * and a Prefix path p is nginx's `location p/` plus `location = p`.
+ * For keys claimed twice, the model's order decides: Exact before Prefix
+ * before StringPrefix, routes before fallbacks. A Gateway API wildcard `**.suffix` is keyed
  * `~.suffix` and found by the suffix lookups (most labels first).
  *
  * Routes with request conditions (Gateway API matches), and every key of a
@@ -100,6 +108,7 @@ function keysOf(route: Route): string[] {
   const vhost = vhostKey(route.vhost);
   if (route.match === 'RegularExpression') return [];
   if (route.match === 'Exact') return [`${vhost}${route.path}?`];
+  if (route.match === 'StringPrefix') return route.path.includes('?') ? [] : [`${vhost}${route.path}`];
   if (route.path === '/') return [`${vhost}/`];
   return [`${vhost}${route.path}?`, `${vhost}${route.path}/`];
 }
@@ -201,7 +210,8 @@ function frontendRouting(routing: Routing, port: number): FrontendRouting {
     else if (route.match === 'Exact' && on(route)) claim(keysOf(route)[0] as string, route);
   }
   for (const route of routing.routes)
-    if (route.match === 'Prefix' && on(route)) for (const key of keysOf(route)) claim(key, route);
+    if ((route.match === 'Prefix' || route.match === 'StringPrefix') && on(route))
+      for (const key of keysOf(route)) claim(key, route);
   const fallbacks = new Map<string, string>();
   const claimFallback = (key: string, backend: string) => {
     if (fallbacks.has(key)) return;
@@ -246,10 +256,13 @@ function frontendRouting(routing: Routing, port: number): FrontendRouting {
       ...(prefix.get(key) ?? []),
       ...(fallbacks.has(key) ? [{ backend: fallbacks.get(key) as string, conditions: [] }] : []),
     ];
-    /** The longest other key of the same vhost that starts this key. */
+    /** The longest other prefix key (not a full-path one) of the same vhost that starts this key. */
     const parentOf = (key: string): string | undefined => {
-      for (let i = key.length - 2; i >= 0; i--)
-        if (key[i] === '/' && first.has(key.slice(0, i + 1))) return key.slice(0, i + 1);
+      const root = key.indexOf('/');
+      for (let end = key.length - 1; end > root; end--) {
+        const parent = key.slice(0, end);
+        if (!parent.endsWith('?') && first.has(parent)) return parent;
+      }
       return undefined;
     };
     // Shortest key first: a group's fallback is settled before it.
