@@ -125,4 +125,44 @@ describe('the ingress-nginx dialect', () => {
     assert.equal(policyOf(state, 'shop.example')?.wwwRedirect, undefined);
     assert.equal(policyOf(state, 'www.news.example')?.wwwRedirect, undefined, 'a rule names it');
   });
+
+  it('a path of type ImplementationSpecific is a string prefix in the ingress-nginx dialect, Prefix in ours', () => {
+    const paths = (name: string, host: string, annotations: Record<string, string>) => {
+      const object = ingress(name, host, annotations, false);
+      object.spec.rules[0]?.http.paths.push(
+        {
+          path: '/api',
+          pathType: 'ImplementationSpecific',
+          backend: { service: { name: 'web', port: { number: 80 } } },
+        },
+        {
+          path: '/docs/',
+          pathType: 'ImplementationSpecific',
+          backend: { service: { name: 'web', port: { number: 80 } } },
+        },
+      );
+      return object;
+    };
+    const matches = (state: DesiredState, host: string) =>
+      state.routing.routes
+        .filter((r) => r.vhost === host && r.path !== '/')
+        .map((r) => `${r.match} ${r.path}`);
+    const objects = [
+      ...web,
+      paths('ours', 'ours.example', {}),
+      paths('nginx', 'nginx.example', { [`${N}proxy-read-timeout`]: '30' }),
+      paths('regex', 'regex.example', { [`${N}use-regex`]: 'true' }),
+    ];
+    const state = modelOf(objects);
+    assert.deepEqual(matches(state, 'ours.example'), ['Prefix /api', 'Prefix /docs']);
+    assert.deepEqual(matches(state, 'nginx.example'), ['StringPrefix /api', 'StringPrefix /docs/']);
+    assert.deepEqual(
+      matches(state, 'regex.example').map((m) => m.split(' ')[0]),
+      ['RegularExpression', 'RegularExpression', 'RegularExpression'],
+    );
+    const everyIngress = modelOf(objects, { annotationDialect: 'ingress-nginx' });
+    assert.deepEqual(matches(everyIngress, 'ours.example'), ['StringPrefix /api', 'StringPrefix /docs/']);
+    const none = modelOf(objects, { ingressNginxAnnotations: false });
+    assert.deepEqual(matches(none, 'nginx.example'), ['Prefix /api', 'Prefix /docs']);
+  });
 });
