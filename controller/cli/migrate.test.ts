@@ -117,6 +117,20 @@ describe('migrate --from ingress-nginx', () => {
     const run = migrate('--from', 'ingress-nginx', '--manifests', dir);
     assert.equal(run.status, 1);
     assert.match(run.stdout, /note: path \/api \(ImplementationSpecific\)/);
+    assert.match(run.stdout, /--default-annotation-dialect ingress-nginx/);
+  });
+
+  it('an ImplementationSpecific path of an Ingress with nginx annotations is not noted: a string prefix here too', () => {
+    const dir = dump([
+      {
+        name: 'e',
+        annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' },
+        pathType: 'ImplementationSpecific',
+      },
+    ]);
+    const run = migrate('--from', 'ingress-nginx', '--manifests', dir);
+    assert.equal(run.status, 0, run.stdout);
+    assert.doesNotMatch(run.stdout, /ImplementationSpecific/);
   });
 
   it('usage errors exit 2', () => {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { NGINX_PREFIX } from '../model/settings/ingress-nginx/annotation.ts';
 import {
   type AnnotationOutcome,
+  carriesNginxAnnotations,
   translateAnnotations,
   translatedLayer,
 } from '../model/settings/ingress-nginx/translate.ts';
@@ -77,11 +78,20 @@ export function reportIngress(ingress: Ingress): IngressReport {
   });
   const notes: string[] = [];
   const regex = ingress.metadata.annotations[`${NGINX_PREFIX}use-regex`] === 'true';
+  // With an nginx annotation the Ingress is read in the ingress-nginx dialect: a plain string
+  // prefix, as there. Without one, only --default-annotation-dialect ingress-nginx makes it so.
+  const nginxDialect = carriesNginxAnnotations(ingress.metadata.annotations);
   for (const rule of ingress.spec.rules)
     for (const path of rule.http?.paths ?? [])
-      if (path.pathType === 'ImplementationSpecific' && !regex && path.path && path.path !== '/')
+      if (
+        path.pathType === 'ImplementationSpecific' &&
+        !regex &&
+        !nginxDialect &&
+        path.path &&
+        path.path !== '/'
+      )
         notes.push(
-          `path ${path.path} (ImplementationSpecific) matches ${path.path} and below it, element by element; ingress-nginx also matched longer names such as ${path.path.replace(/\/$/, '')}x`,
+          `path ${path.path} (ImplementationSpecific): without an nginx.ingress.kubernetes.io/ annotation this Ingress is read in our dialect, where the path matches ${path.path} and below it, element by element; ingress-nginx also matched longer names such as ${path.path.replace(/\/$/, '')}x (a plain string prefix, as with --default-annotation-dialect ingress-nginx)`,
         );
   return { namespace: ingress.metadata.namespace, name: ingress.metadata.name, annotations, notes };
 }
