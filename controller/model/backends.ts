@@ -10,8 +10,9 @@
  * same endpoints.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { objectRef, type Problem, type ProblemRef } from '../store/problems.ts';
-import type { Ingress, IngressBackend, Secret } from '../store/schemas.ts';
+import type { Ingress, IngressBackend, Secret, Service, ServicePort } from '../store/schemas.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { decideMode } from './backend-mode.ts';
@@ -33,12 +34,57 @@ const DYNAMIC_ALGORITHMS = /^(roundrobin|leastconn|first|random)\b/;
 export const STATIC_ALGORITHM_STEP = 42;
 
 export function serverSizing(settings: BackendSettings): ServerSizing {
+  // service-upstream: one fixed server, the Service's cluster IP; nothing to add or delete at run time.
+  if (settings.serviceUpstream) return { kind: 'increment', step: 1, addAtRunTime: false };
   // A static cookie names its server, and HAProxy sets none on a server added at run time.
   const addAtRunTime =
     DYNAMIC_ALGORITHMS.test(settings.loadBalance) && settings.cookiePersistenceNoDynamic === undefined;
   if (settings.serversIncrement !== undefined)
     return { kind: 'increment', step: settings.serversIncrement, addAtRunTime };
   return addAtRunTime ? { kind: 'pods' } : { kind: 'increment', step: STATIC_ALGORITHM_STEP, addAtRunTime };
+}
+
+/** The cluster IP of a Service that has one: not headless (None), not ExternalName. */
+export function clusterIpOf(service: Service): string | undefined {
+  if (service.spec.type === 'ExternalName') return undefined;
+  const ip = service.spec.clusterIP ?? service.spec.clusterIPs?.[0];
+  return ip && isIP(ip) !== 0 ? ip : undefined;
+}
+
+/** service-upstream on a Service without a cluster IP: reported where the key was set; the pods are used. */
+export function noClusterIp(
+  service: Service,
+  ref: ProblemRef,
+  field = 'haproxy.org/service-upstream',
+): Problem {
+  const what =
+    service.spec.type === 'ExternalName'
+      ? 'is of type ExternalName'
+      : service.spec.clusterIP === 'None'
+        ? 'is headless (clusterIP None)'
+        : 'has no cluster IP';
+  return {
+    ref,
+    field,
+    reason: 'Ineffective',
+    message: `Service ${service.metadata.namespace}/${service.metadata.name} ${what}: there is no cluster IP to send requests to; its pods are used`,
+    severity: 'warning',
+  };
+}
+
+/** One endpoint per Service port object, so that an unchanged Service gives the same array. */
+const clusterEndpointsOf = new WeakMap<ServicePort, Endpoint[]>();
+
+/** service-upstream: the one server, the cluster IP and the Service port; undefined without a cluster IP. */
+export function clusterEndpoints(service: Service | undefined, port: ServicePort): Endpoint[] | undefined {
+  const ip = service && clusterIpOf(service);
+  if (!ip) return undefined;
+  let endpoints = clusterEndpointsOf.get(port);
+  if (endpoints?.[0]?.address !== ip) {
+    endpoints = [{ address: ip, port: port.port, state: 'ready' }];
+    clusterEndpointsOf.set(port, endpoints);
+  }
+  return endpoints;
 }
 
 export interface ServiceRef {
@@ -170,6 +216,12 @@ export class BackendCatalog {
           origins,
           found,
         );
+        if (resolved.serviceUpstream && service && !clusterIpOf(service)) {
+          found.push(
+            noClusterIp(service, origins.serviceUpstream?.ref ?? serviceRef, origins.serviceUpstream?.field),
+          );
+          resolved.serviceUpstream = false;
+        }
         const serverTls = resolveServerTls(resolved, origins, ref.namespace, secretOf, found);
         const requestOrigins: Origins<typeof REQUEST_KEYS> = {};
         const requested = resolvePolicy(
@@ -216,6 +268,9 @@ export class BackendCatalog {
       variants = { byIdentity: new Map(), ...this.#endpoints(ref, referrerRef) };
       this.#variants.set(base, variants);
     }
+    // service-upstream: the cluster IP, which does not follow the EndpointSlices (no source).
+    const upstream =
+      settings.serviceUpstream && variants.source && clusterEndpoints(service, variants.source.port);
     let backend = variants.byIdentity.get(identity);
     if (!backend) {
       backend = {
@@ -230,10 +285,10 @@ export class BackendCatalog {
         policy,
         servers: serverSizing(settings),
         ...(snippet && { snippet }),
-        endpoints: variants.endpoints,
+        endpoints: upstream || variants.endpoints,
       };
       variants.byIdentity.set(identity, backend);
-      this.#memo.endpointSource(backend.name, variants.source);
+      this.#memo.endpointSource(backend.name, upstream ? undefined : variants.source);
     }
     this.#resolved.set(cacheKey, backend.name);
     return backend.name;

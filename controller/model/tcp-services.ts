@@ -11,7 +11,7 @@ import { objectRef, type Problem } from '../store/problems.ts';
 import type { Snapshot } from '../store/store.ts';
 import { nsName } from '../store/store.ts';
 import { HTTP_ONLY } from './backend-mode.ts';
-import { serverSizing } from './backends.ts';
+import { clusterEndpoints, noClusterIp, serverSizing } from './backends.ts';
 import { endpointsFor } from './endpoints.ts';
 import { BACKEND_KEYS } from './settings/keys.ts';
 import { resolveAll, type SettingsLayer } from './settings/registry.ts';
@@ -168,6 +168,15 @@ function tcpBackend(
   if (!service) unresolved(`Service ${label} not found; connections are closed until it exists`);
   else if (!servicePort) unresolved(`Service ${label} has no port ${port}; connections are closed`);
   else endpoints = endpointsFor(servicePort, snapshot.endpointSlices.get(nsName(namespace, name)) ?? []);
+  if (settings.serviceUpstream) {
+    // service-upstream: the cluster IP, one fixed server; without one, the pods.
+    const upstream = service && servicePort && clusterEndpoints(service, servicePort);
+    if (upstream) endpoints = upstream;
+    else {
+      if (service) found.push(noClusterIp(service, objectRef('Service', service.metadata)));
+      settings.serviceUpstream = false;
+    }
+  }
   return {
     backend: {
       name: tcpBackendName(listen, namespace, name, port),

@@ -25,7 +25,8 @@ export const PROBLEM_REASONS = {
   UnresolvedReference: 'A Service, port or Secret that is missing or unusable.',
   Conflict: 'Two objects claim the same route, host or name; the older one keeps it.',
   Unsupported: 'Something the controller does not do (resource backends, ExternalName Services).',
-  Ineffective: 'A setting that cannot take effect next to another one; ignored.',
+  Ineffective:
+    'A setting that cannot take effect next to another one, or on the object it names (service-upstream on a Service without a cluster IP); ignored.',
   SnippetIgnored: 'A config snippet while snippets are off, or one that `haproxy -c` refused (dropped).',
   ConfigWarning: '`haproxy -c` warned about the rendered config.',
   ConfigNotLoaded:

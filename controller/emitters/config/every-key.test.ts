@@ -23,7 +23,8 @@ type Where =
   | 'closed'
   | 'canary'
   | 'canary2'
-  | 'tlsauth';
+  | 'tlsauth'
+  | 'upstream';
 
 /** Key → where it is set, its value, and what it prints. */
 const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = {
@@ -232,6 +233,8 @@ const EVERY_KEY: Record<string, { on: Where; value: string; prints: RegExp }> = 
       /^ {2}cookie STATIC insert indirect nocache\n(.*\n)* {2}server SRV_1 127\.0\.0\.1:1 disabled cookie SRV_1$/m,
   },
   'route-acl': { on: 'service', value: 'rand(100) lt 25', prints: / \{ rand\(100\) lt 25 \}$/m },
+  // A Service of its own with a cluster IP: its one server is the cluster IP and the Service port.
+  'service-upstream': { on: 'upstream', value: 'true', prints: /^ {2}server SRV_1 10\.96\.0\.7:80 /m },
   'standalone-backend': { on: 'ingress', value: 'true', prints: /^backend default_web_80_[0-9a-f]{10}$/m },
   // Deprecated; http-connection-mode (set above) wins, so these print what it prints.
   'http-server-close': { on: 'configmap', value: 'true', prints: /^ {2}option http-server-close$/m },
@@ -453,6 +456,10 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       service('web', set('service', 'haproxy.org/')),
       service('pt', set('passthrough', 'haproxy.org/')),
       service('st', set('static', 'haproxy.org/')),
+      {
+        ...service('up', set('upstream', 'haproxy.org/')),
+        spec: { clusterIP: '10.96.0.7', ports: [{ port: 80 }] },
+      },
       // Basic auth whose Secret is missing: every request gets auth-unavailable-status.
       service('closed', {
         'haproxy.org/auth-type': 'basic-auth',
@@ -463,6 +470,7 @@ function render(entries: [string, (typeof EVERY_KEY)[string]][]): string {
       ingress('web', set('ingress', 'haproxy.org/')),
       ingress('pt', {}),
       ingress('st', {}),
+      ingress('up', {}),
       ingress('closed', {}),
       service('cn', {}),
       // Canaries of st.example /: one with header value, cookie and weight, one with a header pattern.

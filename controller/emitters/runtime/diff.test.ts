@@ -194,3 +194,28 @@ describe('planRuntime', () => {
     assert.deepEqual(before, copy);
   });
 });
+
+describe('planRuntime: a service-upstream backend', () => {
+  const upstream = (address: string) =>
+    makeBackend('U', [ep(address, 'ready', 80)], { serviceUpstream: true });
+
+  it('has one fixed server, and no free slot to add or delete', () => {
+    const b = upstream('10.96.0.5');
+    assert.deepEqual(b.servers, { kind: 'increment', step: 1, addAtRunTime: false });
+    assert.deepEqual(
+      planSlots(b, undefined).map((s) => [s.name, s.endpoint && `${s.endpoint.address}:${s.endpoint.port}`]),
+      [['SRV_1', '10.96.0.5:80']],
+    );
+    const plan = runtime(planRuntime(applied(b), [upstream('10.96.0.5')]));
+    assert.deepEqual(plan.commands, []);
+  });
+
+  it('a new cluster IP moves the one server at run time', () => {
+    const plan = runtime(planRuntime(applied(upstream('10.96.0.5')), [upstream('10.96.0.9')]));
+    assert.ok(plan.commands.includes('set server U/SRV_1 addr 10.96.0.9 port 80'), plan.commands.join('\n'));
+    assert.equal(
+      plan.commands.some((c) => /^(add|del) server/.test(c)),
+      false,
+    );
+  });
+});

@@ -268,6 +268,14 @@ export const BACKEND_KEYS = {
     description:
       'Drop a queued or connecting request when the client closes its side, instead of still sending it. HAProxy 2.6 sees such a close from HTTP/2 clients; it reads an HTTP/1 client again only after answering it.',
   }),
+  serviceUpstream: defineKey({
+    name: 'service-upstream',
+    scopes: ALL,
+    schema: bool,
+    default: false,
+    description:
+      "Send requests to the Service's cluster IP and port (one server, which kube-proxy balances) instead of to its pods: the backend does not follow the EndpointSlices, and HAProxy's balancing, health checks and sticky sessions see one server. A headless Service (clusterIP None), one without a cluster IP, or an ExternalName Service is reported, and the pods are used.",
+  }),
   backendConfigSnippet: defineKey({
     name: 'backend-config-snippet',
     scopes: ALL,

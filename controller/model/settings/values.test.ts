@@ -121,6 +121,7 @@ const BAD: Record<string, string[]> = {
   'cookie-persistence-secure': ['https'],
   'cookie-persistence-httponly': ['scripts'],
   'standalone-backend': ['yes please', '2'],
+  'service-upstream': ['cluster', 'yes please'],
   'servers-increment': ['0', '10001', 'lots'],
   abortonclose: ['later'],
 };

@@ -139,10 +139,13 @@ export const UPSTREAM_ANNOTATIONS: NginxAnnotation[] = [
     note: "TLS for the Ingress's hosts is passed through to the pods unterminated (HTTPS port only).",
     translate: boolInto('ssl-passthrough'),
   }),
-  unsupported(
-    'service-upstream',
-    "HAProxy balances over the Service's ready pods itself (its EndpointSlices), with health checks and no reload on churn; the cluster IP is not used",
-  ),
+  declare({
+    name: 'service-upstream',
+    support: 'honoured',
+    becomes: ['service-upstream'],
+    note: "true: requests go to the Service's cluster IP and port, one server, not to its pods (a headless Service is reported and its pods are used).",
+    translate: boolInto('service-upstream'),
+  }),
   declare({
     name: 'proxy-body-size',
     support: 'honoured',
