@@ -54,6 +54,8 @@ const KEYS: KeyCase[] = [
   { key: `${N}backend-protocol`, valid: 'HTTPS', wrongType: 'SPDY' },
   { key: `${N}upstream-hash-by`, valid: '$request_uri', wrongType: 'request uri' },
   { key: `${N}upstream-vhost`, valid: 'internal.example', wrongType: 'internal_example' },
+  { key: `${N}service-upstream`, valid: 'true', wrongType: 'cluster' },
+  { key: `${H}service-upstream`, valid: 'true', wrongType: 'yes please' },
   { key: `${N}x-forwarded-prefix`, valid: '/api', wrongType: 'a b' },
   { key: `${N}load-balance`, valid: 'ewma', wrongType: 'fastest' },
   { key: `${N}enable-cors`, valid: 'true', wrongType: 'yes please' },
