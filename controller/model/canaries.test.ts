@@ -91,4 +91,40 @@ describe('canaries', () => {
       'the lone canary is reported',
     );
   });
+
+  it('an ImplementationSpecific path takes from the same path of an Ingress in our dialect, sharing its match', () => {
+    const at = (object: ReturnType<typeof ingress>, path: string) => {
+      const rule = object.spec.rules[0];
+      const first = rule?.http.paths[0];
+      if (first) Object.assign(first, { path, pathType: 'ImplementationSpecific' });
+      return object;
+    };
+    const mixed = modelOf([
+      svc('stable'),
+      svc('canary'),
+      at(ingress('main', 'c.example', 'stable', {}, '2024-01-01T00:00:00Z'), '/api'),
+      at(
+        ingress(
+          'main-canary',
+          'c.example',
+          'canary',
+          { [`${N}canary`]: 'true', [`${N}canary-by-header`]: 'X-Canary' },
+          '2024-02-01T00:00:00Z',
+        ),
+        '/api',
+      ),
+    ]);
+    assert.deepEqual(
+      mixed.routing.routes.map((r) => [r.match, r.path, r.backend, r.conditions?.length ?? 0]),
+      [
+        ['Prefix', '/api', 'default_canary_80', 1],
+        ['Prefix', '/api', 'default_stable_80', 1],
+        ['Prefix', '/api', 'default_stable_80', 0],
+      ],
+    );
+    assert.equal(
+      mixed.problems.some((p) => p.reason === 'Unused'),
+      false,
+    );
+  });
 });

@@ -106,12 +106,26 @@ export function canaryConditions(
 const keyOf = (vhost: string, route: { written: string; match: PathMatch }): string =>
   `${vhost}\u0000${route.match}\u0000${route.match === 'Prefix' ? normalizePrefix(route.written) : route.written}`;
 
+/**
+ * An ImplementationSpecific path is Prefix or StringPrefix by its Ingress's dialect, and a
+ * canary (in the ingress-nginx dialect) may take from an Ingress in ours: where no main
+ * route has the canary's own match, one with the other prefix match and the same path
+ * is taken, and the canary's routes take the main route's match, so that they share its keys.
+ */
+const prefixKeyOf = (vhost: string, route: { written: string; match: PathMatch }): string | undefined =>
+  route.match === 'Prefix' || route.match === 'StringPrefix'
+    ? `${vhost}\u0000prefix\u0000${normalizePrefix(route.written)}`
+    : undefined;
+
 /** The split id of a canary's route: from the canary and the route, not the weights. */
 const splitId = (key: string): number =>
   Number.parseInt(createHash('sha256').update(`canary ${key}`).digest('hex').slice(0, 8), 16);
 
 export function planCanaries(input: CanaryInput): CanaryPlan {
-  const main = new Map<string, { ingress: Ingress; path: IngressPath }>();
+  const main = new Map<
+    string,
+    { ingress: Ingress; path: IngressPath; route: { written: string; match: PathMatch } }
+  >();
   const canaries: Ingress[] = [];
   for (const ingress of input.ingresses) {
     if (settingsOf(ingress, input).canary) {
@@ -120,7 +134,9 @@ export function planCanaries(input: CanaryInput): CanaryPlan {
     }
     for (const path of rulesOf(ingress).paths) {
       const route = input.routeOf(path);
-      if (route && !main.has(keyOf(path.vhost, route))) main.set(keyOf(path.vhost, route), { ingress, path });
+      if (!route) continue;
+      for (const key of [keyOf(path.vhost, route), prefixKeyOf(path.vhost, route)])
+        if (key && !main.has(key)) main.set(key, { ingress, path, route });
     }
   }
   const weighed = new Map<IngressPath, string>();
@@ -140,8 +156,11 @@ export function planCanaries(input: CanaryInput): CanaryPlan {
     for (const path of rulesOf(canary).paths) {
       const route = input.routeOf(path);
       if (!route) continue;
-      const key = keyOf(path.vhost, route);
-      const target = main.get(key);
+      const own = keyOf(path.vhost, route);
+      const folded = prefixKeyOf(path.vhost, route);
+      const found = main.get(own) ? own : folded && main.get(folded) ? folded : undefined;
+      const key = found ?? own;
+      const target = found && main.get(found);
       if (!target) {
         input.problems.push({
           ref,
@@ -159,7 +178,7 @@ export function planCanaries(input: CanaryInput): CanaryPlan {
       for (const { to, when } of conditions)
         conditional.push({
           vhost: path.vhost,
-          route,
+          route: target.route,
           backend: backends[to],
           rank: input.rankOf(canary),
           owner: ref,
