@@ -87,16 +87,35 @@ interface WrkResult {
   errors: number;
 }
 
+/**
+ * Data-path runs pin the load side (wrk and the pod) to one CPU and the HAProxy under test to
+ * the other. Left to the scheduler on two cores, the three busy processes land differently from
+ * run to run and the same config measures either ~30k or ~60k req/s, which makes any ratio noise.
+ */
+const LOAD_CPU = '0';
+const PROXY_CPU = '1';
+const CPUS = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+const pinned = (cpu: string, command: string, args: string[]): [string, string[]] =>
+  CPUS >= 2 ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
+
+/** Pins processes that already run (every thread of each) to `cpu`. */
+function pin(pids: number[], cpu: string): void {
+  if (CPUS < 2) return;
+  for (const pid of pids) execFileSync('taskset', ['-a', '-p', '-c', cpu, String(pid)], { stdio: 'ignore' });
+}
+
 /** Runs wrk; `stop()` ends it early (SIGINT: it still prints its summary). */
 function startWrk(port: number, host: string, seconds: number, connections = 50) {
-  const child = spawn('wrk', [
-    '-t1',
-    `-c${connections}`,
-    `-d${seconds}s`,
-    '-H',
-    `Host: ${host}`,
-    `http://127.0.0.1:${port}/`,
-  ]);
+  const child = spawn(
+    ...pinned(LOAD_CPU, 'wrk', [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '-H',
+      `Host: ${host}`,
+      `http://127.0.0.1:${port}/`,
+    ]),
+  );
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   const result = new Promise<WrkResult>((resolve, reject) => {
@@ -118,10 +137,15 @@ const wrk = (port: number, host: string, seconds: number): Promise<WrkResult> =>
   startWrk(port, host, seconds).result;
 
 /** A standalone HAProxy with a config of our own: the pod, and the hand-written proxy. */
-async function runHAProxy(dir: string, name: string, config: string): Promise<() => Promise<void>> {
+async function runHAProxy(
+  dir: string,
+  name: string,
+  config: string,
+  cpu: string,
+): Promise<() => Promise<void>> {
   const file = join(dir, `${name}.cfg`);
   await writeFile(file, config);
-  const child = spawn(HAPROXY_BIN, ['-f', file], { stdio: 'ignore' });
+  const child = spawn(...pinned(cpu, HAPROXY_BIN, ['-f', file]), { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 300));
   if (child.exitCode !== null) throw new Error(`${name}: haproxy exited with ${child.exitCode}`);
   return async () => {
@@ -258,12 +282,14 @@ async function dataPath(
     dir,
     'pod',
     `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend pod\n  bind ${podAddress}:${podPort}\n  http-request return status 200 content-type text/plain string ok\n`,
+    LOAD_CPU,
   );
   const handPort = await freePort();
   const stopHand = await runHAProxy(
     dir,
     'hand-written',
     `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend http\n  bind 127.0.0.1:${handPort}\n  default_backend pod\nbackend pod\n  server pod ${podAddress}:${podPort}\n`,
+    PROXY_CPU,
   );
   const controller = await TestController.create({
     'configmap.yaml': [configMap({ nbthread: '1', check: 'false', maxconn: '5000' })],
@@ -279,6 +305,7 @@ async function dataPath(
     if ((await controller.get('bench.example', '/')).status !== 200) throw new Error('not served yet');
   }, 10_000);
 
+  pin(haproxyPids(controller.child?.pid as number), PROXY_CPU);
   const hand: number[] = [];
   const generated: number[] = [];
   await wrk(handPort, 'bench.example', 1);
@@ -491,6 +518,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     dir,
     'pod-scale',
     `global\n  nbthread 1\n  maxconn 5000\n${DEFAULTS}\nfrontend pod\n  bind 127.0.98.1:${podPort}\n  http-request return status 200 content-type text/plain string ok\n`,
+    LOAD_CPU,
   );
   await controller.write('configmap.yaml', [configMap({ nbthread: '1', check: 'false', maxconn: '5000' })]);
   const lastFile = fileOf(last, n, real);
@@ -513,6 +541,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     100,
   );
   await settle();
+  pin(haproxyPids(pid), PROXY_CPU);
   const host = `app-${last}.bench.example`;
   await wrk(controller.ports.http, host, 1);
   const scaled: number[] = [];

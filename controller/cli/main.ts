@@ -5,15 +5,10 @@ import { mkdir, stat } from 'node:fs/promises';
  * controller endpoints, and runs (or drives) HAProxy until told to stop.
  */
 import { createServer } from 'node:net';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from 'pino';
-import { ApiClient, loadKubeConfig } from '../cluster/api-client.ts';
-import { LeaderElector } from '../cluster/leader-election.ts';
 import { DemoPods } from '../demo/demo-pods.ts';
 import { Applier } from '../emitters/applier.ts';
-import { ClusterReporter } from '../emitters/cluster/cluster-reporter.ts';
 import { fallbackCertificate } from '../emitters/config/fallback-certificate.ts';
 import { UserTemplates } from '../emitters/config/user-templates.ts';
 import { ConfigWriter } from '../emitters/config/writer.ts';
@@ -25,13 +20,12 @@ import { RuntimeApi } from '../haproxy/runtime-api.ts';
 import { Metrics } from '../http/metrics.ts';
 import { startControllerServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
-import type { ModelOptions } from '../model/build.ts';
 import { ReconcileLoop } from '../reconcile/loop.ts';
-import { KubernetesSource } from '../sources/kubernetes/kubernetes-source.ts';
 import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
 import { Store } from '../store/store.ts';
 import { VERSION } from '../version.ts';
+import { collectionLine } from './collection-line.ts';
 import { lintCommand } from './lint.ts';
 import { migrateCommand } from './migrate.ts';
 import { listenOf, modelOptionsOf } from './model-options.ts';
@@ -60,7 +54,10 @@ export async function run(
   await templates?.read();
   const modelOptions = modelOptionsOf(options, manifestsDir !== undefined);
   const metrics = new Metrics();
-  const cluster = manifestsDir ? undefined : connectToCluster(options, modelOptions, metrics, log);
+  // The Kubernetes client library is loaded in cluster mode only: local mode runs without it.
+  const cluster = manifestsDir
+    ? undefined
+    : (await import('./cluster-mode.ts')).connectToCluster(options, modelOptions, metrics, log);
   const configDir = options['config-dir'];
   const runtimeDir = options['runtime-dir'];
   await mkdir(configDir, { recursive: true });
@@ -174,81 +171,6 @@ export async function run(
     log.info('stopped');
     log.flush();
   };
-}
-
-/** One watched collection on /readyz: `Ingress: watching, 3 objects`. */
-function collectionLine(r: {
-  name: string;
-  phase: string;
-  objects: number;
-  restarts?: number;
-  lastError?: string;
-}) {
-  const restarts = r.restarts ? `, ${r.restarts} restarts` : '';
-  return `${r.name}: ${r.phase}, ${r.objects} objects${restarts}${r.lastError ? `, last error: ${r.lastError}` : ''}`;
-}
-
-/** Cluster mode: the API client, the informers' source, leader election and the status/Event writer. */
-function connectToCluster(options: Options, model: ModelOptions, metrics: Metrics, log: Logger) {
-  let client: ApiClient;
-  try {
-    client = new ApiClient(loadKubeConfig(options.kubeconfig));
-  } catch (error) {
-    throw new UsageError(
-      `no source of Kubernetes objects: pass --manifests DIR (local mode), --demo, or a cluster (--kubeconfig, $KUBECONFIG, in-cluster): ${(error as Error).message}`,
-    );
-  }
-  const source = new KubernetesSource(
-    client,
-    {
-      configMap: options.configmap,
-      extraConfigMaps: [
-        options['configmap-tcp-services'],
-        options['configmap-errorfiles'],
-        options['configmap-patternfiles'],
-      ].filter((name): name is string => name !== undefined),
-      namespaces: options['namespace-whitelist'],
-      excludedNamespaces: options['namespace-blacklist'],
-      onFailure: (resource) => metrics.watchFailures.inc(1, { resource }),
-      onExpired: (resource) => metrics.watchExpired.inc(1, { resource }),
-      timing: {
-        relistMs: options['resync-period'],
-        watchSeconds: Math.ceil(options['watch-timeout'] / 1000),
-        absentRetryMs: Math.min(30_000, options['resync-period']),
-      },
-    },
-    log,
-  );
-  const identity = process.env.POD_NAME || hostname();
-  const elector = new LeaderElector(client, {
-    namespace: process.env.POD_NAMESPACE || options.configmap.split('/')[0] || 'default',
-    name: options['election-id'],
-    identity,
-    leaseDurationMs: options['election-lease-duration'],
-    log: log.child({ component: 'leader-election' }),
-  });
-  metrics.leader.set(0);
-  elector.on('elected', () => metrics.leader.set(1));
-  elector.on('deposed', () => metrics.leader.set(0));
-  const reporter = new ClusterReporter(
-    client,
-    elector,
-    {
-      publish: {
-        publishService: options['publish-service'],
-        publishAddresses: options['publish-address'],
-        disabled: options['disable-ingress-status-update'],
-      },
-      model,
-      identity,
-    },
-    log,
-  );
-  const describe = () => [
-    `leader: ${elector.isLeader ? 'yes' : 'no'} (${identity})`,
-    ...source.status().map(collectionLine),
-  ];
-  return { client, source, elector, reporter, describe };
 }
 
 const isDirectory = (path: string): Promise<boolean> =>

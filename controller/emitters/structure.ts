@@ -9,6 +9,7 @@
  * conditions of rule groups are haproxy.cfg (route-map.ts); Gateway API
  * status is no part of what HAProxy runs.
  */
+import { createHash } from 'node:crypto';
 import type { Backend, DesiredState } from '../model/types.ts';
 import { planRoutes } from './config/route-map.ts';
 
@@ -32,19 +33,25 @@ function routingStructure(state: DesiredState) {
   return structure;
 }
 
-/** The model hands back unchanged backends as the same objects: each is serialised once. */
+/**
+ * The model hands back unchanged backends as the same objects: each is serialised once, and
+ * only its digest is kept (10,000 backends' serialisations would hold megabytes).
+ */
 const backendStructures = new WeakMap<Backend, string>();
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
 
 function backendStructure(backend: Backend): string {
   let structure = backendStructures.get(backend);
   if (structure === undefined) {
     const { endpoints: _endpoints, ...rest } = backend;
-    structure = JSON.stringify(rest);
+    structure = digest(JSON.stringify(rest));
     backendStructures.set(backend, structure);
   }
   return structure;
 }
 
+/** A digest of everything in the state that haproxy.cfg holds: equal digests, no reload. */
 export function structureOf(state: DesiredState): string {
   const {
     problems: _problems,
@@ -64,7 +71,7 @@ export function structureOf(state: DesiredState): string {
     passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
   });
-  return `${head}\n${backends.map(backendStructure).join('\n')}`;
+  return digest(`${head}\n${backends.map(backendStructure).join('\n')}`);
 }
 
 /** A short, human reason for a reload, naming the first parts that changed. */

@@ -24,11 +24,28 @@ export interface FileContents {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A file of one JSON document (`kubectl get -o json`) goes through JSON.parse. YAML values
+ * are copied out of the parser's result: js-yaml cuts them from the file's text as slices,
+ * which would keep every file's whole text alive for as long as its objects are held.
+ */
+function readDocuments(text: string): unknown[] {
+  const start = text.trimStart();
+  if (start.startsWith('{') || start.startsWith('[')) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      // Not JSON after all (a YAML flow mapping, or a typo the YAML parser explains better).
+    }
+  }
+  return structuredClone(loadAll(text));
+}
+
 export function parseManifestFile(file: string, text: string): FileContents {
   const result: FileContents = { objects: [], problems: [], rejected: [], unreadable: false };
   let documents: unknown[];
   try {
-    documents = loadAll(text);
+    documents = readDocuments(text);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0] ?? 'unreadable';
     result.problems.push({
