@@ -13,14 +13,19 @@
  *
  *   node bench/runtime-first.ts [--services N] [--seconds S]
  *
+ * The controller runs as the image runs it: compiled, with the Dockerfile's
+ * NODE_OPTIONS. Data-path runs pin the load and the proxy to separate CPUs.
+ *
  * Load comes from wrk (Debian package); pods are loopback addresses: a small
  * HAProxy answering 200 for the data path, echo servers for the scale checks,
  * and addresses nobody listens on for the other 9,999 Services.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { TestController } from '../e2e/harness/controller.ts';
 
@@ -42,6 +47,20 @@ const HAPROXY_BIN = process.env.HAPROXY_BIN || 'haproxy';
 type Json = Record<string, unknown>;
 
 // ---------------------------------------------------------------- helpers
+
+/**
+ * The controller as the image runs it: compiled (`npm run build`) and with the Dockerfile's
+ * NODE_OPTIONS, so that the memory and speed figures are the ones a deployment gets.
+ */
+function imageController(): { entry: string; env: Record<string, string> } {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync('sh', [join(root, 'scripts/build.sh')], { stdio: 'inherit' });
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const nodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(dockerfile)?.[1] ?? '';
+  return { entry: join(root, 'dist/controller/cli/main.js'), env: { NODE_OPTIONS: nodeOptions } };
+}
+const IMAGE = imageController();
+const startAsImage = (controller: TestController) => controller.start([], IMAGE.env, { entry: IMAGE.entry });
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -300,7 +319,7 @@ async function dataPath(
       ingress('one', 'default', 'bench.example', [{ path: '/', service: 'pod' }]),
     ],
   });
-  await controller.start();
+  await startAsImage(controller);
   await eventually(async () => {
     if ((await controller.get('bench.example', '/')).status !== 200) throw new Error('not served yet');
   }, 10_000);
@@ -380,7 +399,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     'class.yaml': [ingressClass],
     ...(checks ? {} : { 'configmap.yaml': [configMap({ check: 'false' })] }),
   });
-  await controller.start();
+  await startAsImage(controller);
   const files = scaleFiles(n, real);
   const started = performance.now();
   for (const [name, objects] of files) await controller.write(name, objects);
@@ -580,6 +599,9 @@ async function main(): Promise<void> {
   const version = execFileSync(HAPROXY_BIN, ['-v'], { encoding: 'utf8' }).split('\n')[0];
   console.log(
     `runtime-first benchmark: node ${process.version}, ${version}, ${process.env.HAPROXY_BIN ?? 'haproxy'}, open files (soft / hard) ${fdLimit}`,
+  );
+  console.log(
+    `controller: compiled (npm run build), NODE_OPTIONS=${IMAGE.env.NODE_OPTIONS} (the Dockerfile's); data path: wrk and the pod on CPU ${LOAD_CPU}, the HAProxy under test on CPU ${PROXY_CPU}`,
   );
   const dir = await mkdtemp(join(tmpdir(), 'hsi-bench-'));
   try {

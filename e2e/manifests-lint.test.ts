@@ -439,8 +439,21 @@ describe('image', () => {
       if (script) assert.ok(source(script) && existsSync(source(script) as string), `${c.name}: ${script}`);
       if (command[0]) assert.match(dockerfile, new RegExp(`install .*\\b${command[0].split('/').pop()}\\b`));
     }
-    const main = source('/app/controller/cli/main.ts');
-    assert.ok(main && existsSync(main), 'the controller is in the image');
+    // The controller is compiled in the build stage (tsconfig.build.json: controller/ → dist/controller/).
+    assert.match(
+      dockerfile,
+      /^RUN npx tsc -p tsconfig\.build\.json$/m,
+      'the build stage compiles the controller',
+    );
+    assert.match(dockerfile, /^COPY --from=build \/app\/dist\/controller \.\/controller$/m);
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+    assert.deepEqual([build.compilerOptions.rootDir, build.compilerOptions.outDir], ['.', 'dist']);
+    assert.match(
+      dockerfile,
+      /"node", "\/app\/controller\/cli\/main\.js"\]/,
+      'the entrypoint runs the compiled main',
+    );
+    assert.ok(existsSync(join(ROOT, 'controller/cli/main.ts')), 'the controller is in the image');
     const user = /^USER (\d+):(\d+)$/m.exec(dockerfile);
     assert.equal(Number(user?.[1]), pod.securityContext?.runAsUser, 'USER matches runAsUser');
   });

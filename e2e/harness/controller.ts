@@ -65,13 +65,17 @@ export class TestController {
    * `ownProcessGroup`: run the controller as a terminal runs a job, leader of its own
    * process group, so that a test can signal the whole group as Ctrl-C does.
    */
+  /**
+   * `entry`: the controller's main module; the TypeScript sources unless a test runs the
+   * compiled build (`npm run build`, what the image runs).
+   */
   async start(
     extraArgs: string[] = [],
     env: Record<string, string> = {},
-    { ownProcessGroup = false } = {},
+    { ownProcessGroup = false, entry = BIN } = {},
   ): Promise<void> {
     const args = [
-      BIN,
+      entry,
       // --demo brings its own manifests directory; --kubeconfig means cluster mode.
       ...(extraArgs.includes('--demo') || extraArgs.includes('--kubeconfig')
         ? []
