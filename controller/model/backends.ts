@@ -109,12 +109,19 @@ export function backendName(ref: ServiceRef): string {
 }
 
 /**
- * Name of a further variant of a backend: the base name and a digest of what
- * the variant resolved to. Service and port names never contain `_`, so it
- * cannot collide with another Service's base name.
+ * What a variant resolved to (mode, settings, policy as JSON), kept as its SHA-256 digest
+ * (hex): 10,000 backends' JSON would hold megabytes for an equality test.
+ */
+export const identityOf = (resolved: unknown): string =>
+  createHash('sha256').update(JSON.stringify(resolved)).digest('hex');
+
+/**
+ * Name of a further variant of a backend: the base name and the start of the
+ * digest of what the variant resolved to. Service and port names never
+ * contain `_`, so it cannot collide with another Service's base name.
  */
 export function variantName(base: string, identity: string): string {
-  return `${base}_${createHash('sha256').update(identity).digest('hex').slice(0, 10)}`;
+  return `${base}_${identity.slice(0, 10)}`;
 }
 
 export function serviceRefOf(ingress: Ingress, backend: IngressBackend): ServiceRef | undefined {
@@ -237,7 +244,7 @@ export class BackendCatalog {
           { backend: origins, request: requestOrigins },
           found,
         );
-        const identity = JSON.stringify({
+        const identity = identityOf({
           mode,
           settings,
           policy,

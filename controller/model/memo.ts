@@ -30,7 +30,7 @@ export interface Resolution {
   mode: BackendMode;
   settings: BackendSettings;
   policy: BackendPolicy;
-  /** Mode, settings and policy as JSON: which backends are variants of each other. */
+  /** Digest of mode, settings and policy (`identityOf`): which backends are variants of each other. */
   identity: string;
   problems: readonly Problem[];
   /** Server TLS files (CA bundles, client certificates) the settings name. */

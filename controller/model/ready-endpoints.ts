@@ -9,18 +9,29 @@ import type { Backend } from './types.ts';
 
 const SERVICE_NAME = 'kubernetes.io/service-name';
 
-export function servicesWithoutReadyEndpoints(backends: readonly Backend[], snapshot: Snapshot): Problem[] {
-  // Every pass runs this over every backend: one map lookup each, no strings built for the many that serve.
-  const ready = new Set<string>();
-  const unready = new Map<string, Backend['service']>();
-  for (const backend of backends) {
-    const key = nsName(backend.service.namespace, backend.service.name);
-    if (ready.has(key)) continue;
-    if (backend.endpoints.some((e) => e.state === 'ready')) {
-      ready.add(key);
-      unready.delete(key);
-    } else unready.set(key, backend.service);
+/** Whether an endpoint list has a ready endpoint; lists are shared by backends and passes. */
+const readyLists = new WeakMap<readonly Backend['endpoints'][number][], boolean>();
+function hasReady(endpoints: Backend['endpoints']): boolean {
+  let ready = readyLists.get(endpoints);
+  if (ready === undefined) {
+    ready = endpoints.some((e) => e.state === 'ready');
+    readyLists.set(endpoints, ready);
   }
+  return ready;
+}
+
+export function servicesWithoutReadyEndpoints(backends: readonly Backend[], snapshot: Snapshot): Problem[] {
+  // Every pass runs this over every backend: one lookup each, and keys only for the few without a ready endpoint.
+  const unready = new Map<string, Backend['service']>();
+  for (const backend of backends)
+    if (!hasReady(backend.endpoints))
+      unready.set(nsName(backend.service.namespace, backend.service.name), backend.service);
+  if (unready.size === 0) return [];
+  // A Service is unready only if none of its backends (its ports, its variants) has a ready endpoint.
+  const names = new Set([...unready.values()].map((service) => service.name));
+  for (const { service, endpoints } of backends)
+    if (names.has(service.name) && hasReady(endpoints))
+      unready.delete(nsName(service.namespace, service.name));
   const problems: Problem[] = [];
   for (const [key, { name }] of unready) {
     const service = snapshot.services.get(key);

@@ -108,6 +108,8 @@ interface Entry {
 export class Store extends EventEmitter<{ change: [] }> {
   /** origin → object key → entry */
   #byOrigin = new Map<string, Map<string, Entry>>();
+  /** The same entries by kind (kind → origin → object key → entry): a pass reads only the kinds that changed. */
+  #byKind = new Map<Kind, Map<string, Map<string, Entry>>>();
   #originProblems = new Map<string, Problem[]>();
   #snapshot: Snapshot | undefined;
   /** The last snapshot built: kinds that did not change since keep its collections (and their identity). */
@@ -136,6 +138,7 @@ export class Store extends EventEmitter<{ change: [] }> {
     for (const [key, old] of previous ?? []) if (!entries.has(key)) this.#dirty.add(old.parsed.kind);
     if (entries.size === 0) this.#byOrigin.delete(origin);
     else this.#byOrigin.set(origin, entries);
+    this.#indexKinds(origin, previous, entries);
     if (problems.length === 0) this.#originProblems.delete(origin);
     else this.#originProblems.set(origin, problems);
     this.#changed();
@@ -145,16 +148,48 @@ export class Store extends EventEmitter<{ change: [] }> {
   upsert(origin: string, parsed: Parsed): void {
     const entries = this.#byOrigin.get(origin) ?? new Map<string, Entry>();
     this.#byOrigin.set(origin, entries);
-    entries.set(keyOf(parsed), { origin, parsed });
+    const key = keyOf(parsed);
+    const entry = { origin, parsed };
+    entries.set(key, entry);
+    this.#kindEntries(parsed.kind, origin).set(key, entry);
     this.#dirty.add(parsed.kind);
     this.#changed();
   }
 
   remove(origin: string, ref: ObjectRef): void {
     if (this.#byOrigin.get(origin)?.delete(refKey(ref))) {
-      if (ref.kind in KIND_SCHEMAS) this.#dirty.add(ref.kind as Kind);
+      if (ref.kind in KIND_SCHEMAS) {
+        this.#dirty.add(ref.kind as Kind);
+        this.#byKind
+          .get(ref.kind as Kind)
+          ?.get(origin)
+          ?.delete(refKey(ref));
+      }
       this.#changed();
     }
+  }
+
+  #kindEntries(kind: Kind, origin: string): Map<string, Entry> {
+    let origins = this.#byKind.get(kind);
+    if (!origins) {
+      origins = new Map();
+      this.#byKind.set(kind, origins);
+    }
+    let entries = origins.get(origin);
+    if (!entries) {
+      entries = new Map();
+      origins.set(origin, entries);
+    }
+    return entries;
+  }
+
+  /** Re-indexes by kind what one origin holds, for the kinds it held before or holds now. */
+  #indexKinds(origin: string, before: Map<string, Entry> | undefined, after: Map<string, Entry>): void {
+    const kinds = new Set<Kind>();
+    for (const entry of before?.values() ?? []) kinds.add(entry.parsed.kind);
+    for (const entry of after.values()) kinds.add(entry.parsed.kind);
+    for (const kind of kinds) this.#byKind.get(kind)?.delete(origin);
+    for (const [key, entry] of after) this.#kindEntries(entry.parsed.kind, origin).set(key, entry);
   }
 
   snapshot(): Snapshot {
@@ -175,26 +210,27 @@ export class Store extends EventEmitter<{ change: [] }> {
     const chosen = new Map<Kind, Entry[]>();
     const duplicates = new Map<Kind, Problem[]>();
     const seen = new Map<string, Entry>();
-    for (const origin of [...this.#byOrigin.keys()].sort()) {
-      for (const [key, entry] of this.#byOrigin.get(origin) ?? []) {
-        const kind = entry.parsed.kind;
-        if (!rebuild(kind)) continue;
-        const existing = seen.get(key);
-        if (existing) {
-          const list = duplicates.get(kind) ?? [];
-          list.push({
-            ref: objectRef(kind, entry.parsed.object.metadata),
-            reason: 'Conflict',
-            message: `defined in both ${existing.origin} and ${origin}; using the one in ${existing.origin}`,
-            severity: 'warning',
-          });
-          duplicates.set(kind, list);
-          continue;
+    for (const [kind, origins] of this.#byKind) {
+      if (!rebuild(kind)) continue;
+      for (const origin of [...origins.keys()].sort()) {
+        for (const [key, entry] of origins.get(origin) ?? []) {
+          const existing = seen.get(key);
+          if (existing) {
+            const list = duplicates.get(kind) ?? [];
+            list.push({
+              ref: objectRef(kind, entry.parsed.object.metadata),
+              reason: 'Conflict',
+              message: `defined in both ${existing.origin} and ${origin}; using the one in ${existing.origin}`,
+              severity: 'warning',
+            });
+            duplicates.set(kind, list);
+            continue;
+          }
+          seen.set(key, entry);
+          const list = chosen.get(kind) ?? [];
+          list.push(entry);
+          chosen.set(kind, list);
         }
-        seen.set(key, entry);
-        const list = chosen.get(kind) ?? [];
-        list.push(entry);
-        chosen.set(kind, list);
       }
     }
     for (const kind of Object.keys(KIND_SCHEMAS) as Kind[])
@@ -225,7 +261,14 @@ export class Store extends EventEmitter<{ change: [] }> {
           list.push(slice);
           groups.set(key, list);
         }
-        return groups;
+        // A Service whose slices are the same objects keeps the same list: the model skips it by identity.
+        const kept = new Map<string, readonly KindMap['EndpointSlice'][]>();
+        for (const [key, list] of groups) {
+          const before = last?.endpointSlices.get(key);
+          const same = before?.length === list.length && before.every((slice, i) => slice === list[i]);
+          kept.set(key, same ? before : list);
+        }
+        return kept;
       }),
       secrets: collection('Secret', last?.secrets, () => keyed('Secret', byNsName)),
       configMaps: collection('ConfigMap', last?.configMaps, () => keyed('ConfigMap', byNsName)),
