@@ -10,7 +10,7 @@ import type { Ingress, Secret } from '../store/schemas.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { CLIENT_AUTH_KEYS } from './settings/client-auth-keys.ts';
 import { type DialectOptions, ingressLayers } from './settings/ingress-nginx/dialect.ts';
-import { type Origins, resolveAll, type SettingsLayer } from './settings/registry.ts';
+import { type Origins, type Resolved, resolveAll, type SettingsLayer } from './settings/registry.ts';
 import { caBundleFromSecret, qualify, type TlsFile, type TlsState, tlsFileName } from './tls.ts';
 import { ANY_HOST } from './types.ts';
 
@@ -38,19 +38,39 @@ const KEYS = { ca: CLIENT_AUTH_KEYS.clientAuthCa, verify: CLIENT_AUTH_KEYS.clien
 const covers = (sni: string, host: string): boolean =>
   sni === host || (sni.startsWith('*.') && host.slice(host.indexOf('.')) === sni.slice(1));
 
+/** The two keys of one Ingress, resolved once per Ingress, ConfigMap and dialect options. */
+const resolved = new WeakMap<
+  Ingress,
+  {
+    config: object | undefined;
+    dialect: DialectOptions;
+    s: Resolved<typeof KEYS>;
+    origins: Origins<typeof KEYS>;
+  }
+>();
+
+function clientAuthOf(ingress: Ingress, input: ClientAuthInput) {
+  const known = resolved.get(ingress);
+  if (known && known.config === input.configLayer?.values && known.dialect === input.dialect) return known;
+  const layers = ingressLayers(ingress, input.dialect);
+  const origins: Origins<typeof KEYS> = {};
+  // Problems of these keys are the backends' to report (the same keys, resolved for the policy).
+  const s = resolveAll(
+    KEYS,
+    [...layers.before, ...(input.configLayer ? [input.configLayer] : []), ...layers.after],
+    [],
+    origins,
+  );
+  const fresh = { config: input.configLayer?.values, dialect: input.dialect, s, origins };
+  resolved.set(ingress, fresh);
+  return fresh;
+}
+
 export function clientAuthHosts(input: ClientAuthInput): { hosts: ClientAuthHost[]; files: TlsFile[] } {
   const hosts = new Map<string, ClientAuthHost>();
   const files = new Map<string, string>();
   for (const ingress of input.ingresses) {
-    const layers = ingressLayers(ingress, input.dialect);
-    const origins: Origins<typeof KEYS> = {};
-    // Problems of these keys are the backends' to report (the same keys, resolved for the policy).
-    const s = resolveAll(
-      KEYS,
-      [...layers.before, ...(input.configLayer ? [input.configLayer] : []), ...layers.after],
-      [],
-      origins,
-    );
+    const { s, origins } = clientAuthOf(ingress, input);
     if (!s.ca || s.verify === 'off') continue;
     const key = qualify(s.ca, ingress.metadata.namespace);
     const ref = objectRef('Ingress', ingress.metadata);

@@ -22,14 +22,16 @@ const SNIPPET_KEYS: readonly SettingKey<unknown>[] = [
   BACKEND_KEYS.backendConfigSnippet,
 ];
 
-const found = new WeakMap<object, Problem[]>();
+const found = new WeakMap<object, readonly Problem[]>();
+/** What most layers give: one shared empty list. */
+const NONE: readonly Problem[] = [];
 
 /** The snippet keys a layer sets, as problems; worked out once per values object. */
 function snippetProblems(layer: SettingsLayer): readonly Problem[] {
-  if (!carriesSettings(layer)) return [];
-  let problems = found.get(layer.values);
-  if (!problems) {
-    problems = [];
+  const known = found.get(layer.values);
+  if (known) return known;
+  const problems: Problem[] = [];
+  if (carriesSettings(layer))
     for (const key of SNIPPET_KEYS) {
       if (!key.scopes.includes(layer.scope)) continue;
       const fields =
@@ -46,9 +48,9 @@ function snippetProblems(layer: SettingsLayer): readonly Problem[] {
         });
       }
     }
-    found.set(layer.values, problems);
-  }
-  return problems;
+  const result = problems.length > 0 ? problems : NONE;
+  found.set(layer.values, result);
+  return result;
 }
 
 function reportLayer(layer: SettingsLayer, problems: Problem[]): void {
@@ -67,15 +69,28 @@ export function withoutSnippets(
   problems: Problem[],
 ): Pick<DesiredState, 'global' | 'backends'> {
   if (configLayer) reportLayer(configLayer, problems);
+  // Every pass runs this over every Ingress and backend: a layer is built only for values not seen before.
+  const report = (values: Record<string, string>, layer: () => SettingsLayer) => {
+    const known = found.get(values);
+    if (known) problems.push(...known);
+    else reportLayer(layer(), problems);
+  };
   for (const ingress of ingresses)
-    reportLayer(
-      { scope: 'ingress', ref: objectRef('Ingress', ingress.metadata), values: ingress.metadata.annotations },
-      problems,
-    );
+    report(ingress.metadata.annotations, () => ({
+      scope: 'ingress',
+      ref: objectRef('Ingress', ingress.metadata),
+      values: ingress.metadata.annotations,
+    }));
+  const seen = new Set<object>();
   for (const backend of state.backends) {
     const service = snapshot.services.get(nsName(backend.service.namespace, backend.service.name));
-    if (service)
-      reportLayer({ scope: 'service', ref: backend.service, values: service.metadata.annotations }, problems);
+    if (!service || seen.has(service)) continue;
+    seen.add(service);
+    report(service.metadata.annotations, () => ({
+      scope: 'service',
+      ref: backend.service,
+      values: service.metadata.annotations,
+    }));
   }
   const backends: Backend[] = state.backends.map((b) => {
     if (!b.snippet) return b;

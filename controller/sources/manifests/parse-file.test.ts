@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dump } from 'js-yaml';
 import { refLabel } from '../../store/problems.ts';
 import { parseManifestFile } from './parse-file.ts';
 
@@ -241,5 +242,59 @@ spec:
       rejected: [],
       unreadable: false,
     });
+  });
+});
+
+const service = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: 'default', creationTimestamp: '2026-01-02T03:04:05Z' },
+  spec: { ports: [{ name: 'http', port: 80 }] },
+});
+
+const namesOf = (text: string, file = 'f') =>
+  parseManifestFile(file, text).objects.map((o) => `${o.kind} ${o.object.metadata.name}`);
+
+describe('parseManifestFile: JSON read as JSON, YAML values copied out of the file text', () => {
+  const list = { apiVersion: 'v1', kind: 'List', items: [service('a'), service('b')] };
+
+  it('reads a JSON file (kubectl get -o json) and the same objects written as YAML alike', () => {
+    const fromJson = parseManifestFile('list.json', JSON.stringify(list, null, 2));
+    const fromYaml = parseManifestFile('list.yaml', dump(list));
+    assert.deepEqual(namesOf(JSON.stringify(list)), ['Service a', 'Service b']);
+    assert.deepEqual(fromJson.objects, fromYaml.objects);
+    assert.deepEqual(fromJson.problems, []);
+  });
+
+  it('reads JSON documents separated by --- (not one JSON value) as YAML', () => {
+    const text = [service('a'), service('b')].map((o) => JSON.stringify(o)).join('\n---\n');
+    assert.deepEqual(namesOf(text), ['Service a', 'Service b']);
+  });
+
+  it('reads a YAML flow mapping that is not JSON', () => {
+    assert.deepEqual(
+      namesOf(
+        '{apiVersion: v1, kind: Service, metadata: {name: flow, namespace: default}, spec: {ports: [{port: 80}]}}',
+      ),
+      ['Service flow'],
+    );
+  });
+
+  it('reports a file that is neither JSON nor YAML, with the YAML reason', () => {
+    const contents = parseManifestFile('bad.json', '{"apiVersion": "v1", "kind": ');
+    assert.equal(contents.unreadable, true);
+    assert.equal(contents.problems[0]?.reason, 'InvalidObject');
+    assert.match(contents.problems[0]?.message ?? '', /^cannot be parsed: /);
+  });
+
+  it('keeps YAML values as they were parsed (timestamps included)', () => {
+    const contents = parseManifestFile(
+      'svc.yaml',
+      dump(service('y')).replace("'2026-01-02T03:04:05Z'", '2026-01-02T03:04:05Z'),
+    );
+    assert.equal(
+      contents.objects[0]?.object.metadata.creationTimestamp?.toISOString(),
+      '2026-01-02T03:04:05.000Z',
+    );
   });
 });
