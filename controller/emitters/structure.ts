@@ -51,6 +51,8 @@ function backendStructure(backend: Backend): string {
   return structure;
 }
 
+let lastStructure: { head: string; parts: readonly string[]; digest: string } | undefined;
+
 /** A digest of everything in the state that haproxy.cfg holds: equal digests, no reload. */
 export function structureOf(state: DesiredState): string {
   const {
@@ -71,7 +73,19 @@ export function structureOf(state: DesiredState): string {
     passthrough: routing.passthrough.length > 0,
     tls: { ...tlsRest, defaultCertificate: defaultCertificate?.file },
   });
-  return digest(`${head}\n${backends.map(backendStructure).join('\n')}`);
+  // A runtime pass changes a few backends' endpoints, which are not structure: when every
+  // backend's digest is the one of the last call, so is the whole.
+  const parts = backends.map(backendStructure);
+  const last = lastStructure;
+  if (
+    last &&
+    last.head === head &&
+    last.parts.length === parts.length &&
+    last.parts.every((p, i) => p === parts[i])
+  )
+    return last.digest;
+  lastStructure = { head, parts, digest: digest(`${head}\n${parts.join('\n')}`) };
+  return lastStructure.digest;
 }
 
 /** A short, human reason for a reload, naming the first parts that changed. */

@@ -153,7 +153,9 @@ export class ModelMemo {
       const endpoints = this.endpoints(source.port, slices, () => endpointsFor(source.port, slices));
       return endpoints === backend.endpoints ? backend : { ...backend, endpoints };
     });
-    this.#backends = new Map(backends.map((b) => [b.name, b]));
+    // The same backends by name as the pass reused: only the changed ones are replaced.
+    for (const backend of backends)
+      if (this.#backends.get(backend.name) !== backend) this.#backends.set(backend.name, backend);
     const state = { ...pass.state, backends };
     this.#pass = { ...pass, state };
     return { state, own: pass.own };

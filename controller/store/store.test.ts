@@ -353,3 +353,81 @@ describe('Store', () => {
     assert.ok(!store.snapshot().services.has('default/web'));
   });
 });
+
+describe('Store: EndpointSlices regrouped per changed Service', () => {
+  /** A small deterministic generator, so that a failure replays. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  }
+  const grouping = (store: Store) =>
+    [...store.snapshot().endpointSlices]
+      .map(
+        ([service, slices]) =>
+          `${service}: ${slices.map((s) => `${s.metadata.name}@${s.endpoints[0]?.addresses[0]}`).join(',')}`,
+      )
+      .sort();
+  const duplicates = (store: Store) =>
+    store
+      .snapshot()
+      .problems.map((p) => `${refLabel(p.ref)} ${p.message}`)
+      .sort();
+
+  it('gives, after every change, what a store loaded with the same objects at once gives', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const next = random(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+      const origins = ['a.yaml', 'b.yaml', 'c.yaml'];
+      const store = new Store();
+      const held = new Map<string, Map<string, Parsed>>(origins.map((o) => [o, new Map()]));
+      const sliceOf = (name: string) => {
+        const object = slice(name, { 'kubernetes.io/service-name': pick(['web', 'api', 'db']) });
+        (object.endpoints as { addresses: string[] }[])[0] = {
+          addresses: [`10.0.0.${Math.floor(next() * 5)}`],
+        };
+        return ok(parseObject(object));
+      };
+      for (let step = 0; step < 60; step++) {
+        const origin = pick(origins);
+        const objects = held.get(origin) as Map<string, Parsed>;
+        const name = pick(['s1', 's2', 's3', 's4', 's5']);
+        const action = next();
+        if (action < 0.4) {
+          const parsed = sliceOf(name);
+          objects.set(name, parsed);
+          store.upsert(origin, parsed);
+        } else if (action < 0.6) {
+          objects.delete(name);
+          store.remove(origin, { kind: 'EndpointSlice', namespace: 'default', name });
+        } else {
+          // A file rewritten: some slices kept as they were, some changed, some gone.
+          for (const key of [...objects.keys()]) if (next() < 0.3) objects.delete(key);
+          if (next() < 0.7) objects.set(name, sliceOf(name));
+          store.replaceOrigin(origin, [...objects.values()]);
+        }
+        const fresh = new Store();
+        for (const [o, items] of held) if (items.size > 0) fresh.replaceOrigin(o, [...items.values()]);
+        assert.deepEqual(grouping(store), grouping(fresh), `seed ${seed}, step ${step}`);
+        assert.deepEqual(duplicates(store), duplicates(fresh), `seed ${seed}, step ${step}`);
+      }
+    }
+  });
+
+  it('keeps the list of a Service whose slices did not change, and replaces the changed one', () => {
+    const store = new Store();
+    const web = ok(parseObject(slice('web-1', { 'kubernetes.io/service-name': 'web' })));
+    const api = ok(parseObject(slice('api-1', { 'kubernetes.io/service-name': 'api' })));
+    store.replaceOrigin('a.yaml', [web, api]);
+    const before = store.snapshot().endpointSlices;
+    const moved = slice('api-1', { 'kubernetes.io/service-name': 'api' });
+    (moved.endpoints as { addresses: string[] }[])[0] = { addresses: ['10.0.0.9'] };
+    store.replaceOrigin('a.yaml', [web, ok(parseObject(moved))]);
+    const after = store.snapshot().endpointSlices;
+    assert.equal(after.get('default/web'), before.get('default/web'));
+    assert.notEqual(after.get('default/api'), before.get('default/api'));
+    assert.equal(after.get('default/api')?.[0]?.endpoints[0]?.addresses[0], '10.0.0.9');
+  });
+});

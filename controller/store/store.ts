@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { convertLegacyIngress } from './legacy-ingress.ts';
 import { type ObjectRef, objectRef, type Problem } from './problems.ts';
 import { CLUSTER_SCOPED, KIND_GROUPS, KIND_SCHEMAS, type Kind, type KindMap } from './schemas.ts';
+import { SliceIndex, serviceKeyOf } from './slice-index.ts';
 
 export type { ObjectRef };
 
@@ -116,6 +117,8 @@ export class Store extends EventEmitter<{ change: [] }> {
   #previous: { snapshot: Snapshot; duplicates: Map<Kind, Problem[]> } | undefined;
   /** Kinds changed since the last snapshot. */
   readonly #dirty = new Set<Kind>();
+  /** Which Services' EndpointSlices changed: an endpoint change regroups those only. */
+  readonly #slices = new SliceIndex();
   #generation = 0;
 
   get generation(): number {
@@ -133,9 +136,17 @@ export class Store extends EventEmitter<{ change: [] }> {
       const old = previous?.get(key);
       const same = old && isDeepStrictEqual(old.parsed, parsed);
       entries.set(key, same ? old : { origin, parsed });
-      if (!same) this.#dirty.add(parsed.kind);
+      if (!same) {
+        this.#dirty.add(parsed.kind);
+        if (old) this.#trackSlice(origin, key, old, -1);
+        this.#trackSlice(origin, key, { origin, parsed }, 1);
+      }
     }
-    for (const [key, old] of previous ?? []) if (!entries.has(key)) this.#dirty.add(old.parsed.kind);
+    for (const [key, old] of previous ?? [])
+      if (!entries.has(key)) {
+        this.#dirty.add(old.parsed.kind);
+        this.#trackSlice(origin, key, old, -1);
+      }
     if (entries.size === 0) this.#byOrigin.delete(origin);
     else this.#byOrigin.set(origin, entries);
     this.#indexKinds(origin, previous, entries);
@@ -150,6 +161,9 @@ export class Store extends EventEmitter<{ change: [] }> {
     this.#byOrigin.set(origin, entries);
     const key = keyOf(parsed);
     const entry = { origin, parsed };
+    const old = entries.get(key);
+    if (old) this.#trackSlice(origin, key, old, -1);
+    this.#trackSlice(origin, key, entry, 1);
     entries.set(key, entry);
     this.#kindEntries(parsed.kind, origin).set(key, entry);
     this.#dirty.add(parsed.kind);
@@ -157,6 +171,8 @@ export class Store extends EventEmitter<{ change: [] }> {
   }
 
   remove(origin: string, ref: ObjectRef): void {
+    const old = this.#byOrigin.get(origin)?.get(refKey(ref));
+    if (old) this.#trackSlice(origin, refKey(ref), old, -1);
     if (this.#byOrigin.get(origin)?.delete(refKey(ref))) {
       if (ref.kind in KIND_SCHEMAS) {
         this.#dirty.add(ref.kind as Kind);
@@ -167,6 +183,31 @@ export class Store extends EventEmitter<{ change: [] }> {
       }
       this.#changed();
     }
+  }
+
+  #trackSlice(origin: string, key: string, entry: Entry, delta: 1 | -1): void {
+    if (entry.parsed.kind === 'EndpointSlice') this.#slices.track(origin, key, entry.parsed.object, delta);
+  }
+
+  /** The previous grouping with the slices of `services` read again (the rest keep their lists). */
+  #regroup(
+    before: ReadonlyMap<string, readonly KindMap['EndpointSlice'][]>,
+    services: ReadonlySet<string>,
+  ): ReadonlyMap<string, readonly KindMap['EndpointSlice'][]> {
+    const after = new Map(before);
+    const byOrigin = this.#byKind.get('EndpointSlice');
+    for (const service of services) {
+      const list: KindMap['EndpointSlice'][] = [];
+      for (const origin of this.#slices.originsOf(service))
+        for (const entry of byOrigin?.get(origin)?.values() ?? []) {
+          const slice = entry.parsed.object as KindMap['EndpointSlice'];
+          if (serviceKeyOf(slice) === service) list.push(slice);
+        }
+      const old = before.get(service);
+      if (list.length === 0) after.delete(service);
+      else after.set(service, old && sameItems(old, list) ? old : list);
+    }
+    return after;
   }
 
   #kindEntries(kind: Kind, origin: string): Map<string, Entry> {
@@ -205,7 +246,15 @@ export class Store extends EventEmitter<{ change: [] }> {
 
   #build(): Snapshot {
     const previous = this.#previous;
-    const rebuild = (kind: Kind) => !previous || this.#dirty.has(kind);
+    // Only some Services' slices changed, and none is defined twice: those Services are regrouped.
+    const regroupSlices =
+      previous !== undefined &&
+      this.#dirty.has('EndpointSlice') &&
+      this.#slices.unique &&
+      !previous.duplicates.has('EndpointSlice');
+    const changedServices = this.#slices.takeDirty();
+    const rebuild = (kind: Kind) =>
+      !previous || (this.#dirty.has(kind) && !(kind === 'EndpointSlice' && regroupSlices));
     // The same object from two origins: the first origin in sorted order wins, deterministically.
     const chosen = new Map<Kind, Entry[]>();
     const duplicates = new Map<Kind, Problem[]>();
@@ -251,25 +300,28 @@ export class Store extends EventEmitter<{ change: [] }> {
       ingresses: collection('Ingress', last?.ingresses, () => objects('Ingress')),
       ingressClasses: collection('IngressClass', last?.ingressClasses, () => objects('IngressClass')),
       services: collection('Service', last?.services, () => keyed('Service', byNsName)),
-      endpointSlices: collection('EndpointSlice', last?.endpointSlices, () => {
-        const groups = new Map<string, KindMap['EndpointSlice'][]>();
-        for (const slice of objects('EndpointSlice')) {
-          const service = slice.metadata.labels['kubernetes.io/service-name'];
-          if (!service) continue;
-          const key = nsName(slice.metadata.namespace, service);
-          const list = groups.get(key) ?? [];
-          list.push(slice);
-          groups.set(key, list);
-        }
-        // A Service whose slices are the same objects keeps the same list: the model skips it by identity.
-        const kept = new Map<string, readonly KindMap['EndpointSlice'][]>();
-        for (const [key, list] of groups) {
-          const before = last?.endpointSlices.get(key);
-          const same = before?.length === list.length && before.every((slice, i) => slice === list[i]);
-          kept.set(key, same ? before : list);
-        }
-        return kept;
-      }),
+      endpointSlices:
+        regroupSlices && last
+          ? this.#regroup(last.endpointSlices, changedServices)
+          : collection('EndpointSlice', last?.endpointSlices, () => {
+              const groups = new Map<string, KindMap['EndpointSlice'][]>();
+              for (const slice of objects('EndpointSlice')) {
+                const service = slice.metadata.labels['kubernetes.io/service-name'];
+                if (!service) continue;
+                const key = nsName(slice.metadata.namespace, service);
+                const list = groups.get(key) ?? [];
+                list.push(slice);
+                groups.set(key, list);
+              }
+              // A Service whose slices are the same objects keeps the same list: the model skips it by identity.
+              const kept = new Map<string, readonly KindMap['EndpointSlice'][]>();
+              for (const [key, list] of groups) {
+                const before = last?.endpointSlices.get(key);
+                const same = before?.length === list.length && before.every((slice, i) => slice === list[i]);
+                kept.set(key, same ? before : list);
+              }
+              return kept;
+            }),
       secrets: collection('Secret', last?.secrets, () => keyed('Secret', byNsName)),
       configMaps: collection('ConfigMap', last?.configMaps, () => keyed('ConfigMap', byNsName)),
       namespaces: collection('Namespace', last?.namespaces, () =>
@@ -314,3 +366,6 @@ function keyOf(parsed: Parsed): string {
   const { namespace, name } = parsed.object.metadata;
   return refKey({ kind: parsed.kind, namespace, name });
 }
+
+const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((item, i) => item === b[i]);
