@@ -70,10 +70,10 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mib = (kib: number): string => `${fmt(kib / 1024, 0)} MiB`;
 
-function rssKiB(pid: number): number {
+function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   try {
     const status = execFileSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' });
-    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
   } catch {
     return 0;
   }
@@ -293,7 +293,7 @@ const row = (figure: string, value: string, target: string) => {
 /** Requests/s: the generated config for one host, against a hand-written one. */
 async function dataPath(
   dir: string,
-): Promise<{ generated: number; controller: TestController; podPort: number; stop: () => Promise<void> }> {
+): Promise<{ controller: TestController; podPort: number; stop: () => Promise<void> }> {
   console.log('\ndata path, 1 host, keep-alive, wrk -t1 -c50, HAProxy nbthread 1');
   const podPort = await freePort();
   const podAddress = '127.0.99.1';
@@ -338,7 +338,7 @@ async function dataPath(
   row('hand-written config, req/s (median of 3)', fmt(median(hand)), '');
   row('generated config, 1 host, req/s (median of 3)', fmt(median(generated)), '');
   row('ratio generated / hand-written', fmt(ratio, 2), '≥ 0.90');
-  return { generated: median(generated), controller, podPort, stop: stopPod };
+  return { controller, podPort, stop: stopPod };
 }
 
 /** Failed requests while HAProxy reloads 20 times under wrk's keep-alive load. */
@@ -377,7 +377,12 @@ async function reloadsUnderLoad(controller: TestController, podPort: number): Pr
   row('failed requests (socket errors + non-2xx)', fmt(result.errors), '0');
 }
 
-async function scale(dir: string, oneHostRps: number): Promise<void> {
+/**
+ * `oneHost`: the data-path controller, still serving its one host. The 10,000-host figure is
+ * measured in turns with it, so that the ratio compares runs minutes apart on a shared machine
+ * no more than runs seconds apart.
+ */
+async function scale(dir: string, oneHost: TestController): Promise<void> {
   const n = SERVICES;
   console.log(`\nscale: ${fmt(n)} Ingresses on ${fmt(n)} Services, 2 pods each, ${FILES} manifest files`);
   const last = n - 1;
@@ -434,7 +439,15 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
   await settle();
   const haproxyRss = haproxyPids(pid).reduce((sum, p) => sum + rssKiB(p), 0);
   row('HAProxy RSS, all processes, settled', mib(haproxyRss), '< 400 MiB');
-  row('controller RSS', mib(rssKiB(pid)), '< 300 MiB');
+  row('controller RSS, settled', mib(rssKiB(pid)), '');
+  // V8 gives back the heap's load-time growth once the process has been idle for a while
+  // (its memory reducer): what a running controller holds.
+  await new Promise((r) => setTimeout(r, 30_000));
+  row(
+    'controller RSS, after 30 s idle (peak)',
+    `${mib(rssKiB(pid))} (${mib(rssKiB(pid, 'VmHWM'))})`,
+    '< 300 MiB',
+  );
   const config = await readFile(join(controller.configDir, 'haproxy.cfg'), 'utf8');
   row(
     'haproxy.cfg size / server lines',
@@ -447,8 +460,11 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
   const reloads0 = await controller.reloads();
   const endpointTimes: number[] = [];
   const endpointsFrom = new Date();
-  for (let round = 0; round < 5; round++) {
-    const pod = 2 + round;
+  /** The target's pod after the endpoint rounds: the route-only rounds keep it. */
+  let targetPod = 0;
+  for (let round = 0; round < 10; round++) {
+    const pod = 2 + (round % 6);
+    targetPod = pod;
     const name = fileOf(target, n, real);
     const objects = (files.get(name) as Json[]).map((o) =>
       o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${target}-abcde`
@@ -468,7 +484,7 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
     endpointTimes.push(performance.now() - t0);
   }
   row(
-    'endpoint change on one backend: write to served (median / max of 5)',
+    'endpoint change on one backend: write to served (median / max of 10)',
     `${fmt(median(endpointTimes))} / ${fmt(Math.max(...endpointTimes))} ms`,
     '< 100 ms',
   );
@@ -499,7 +515,9 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
             { path, service: 'svc-0' },
           ])
         : o.kind === 'EndpointSlice' && (o.metadata as Json).name === `svc-${target}-abcde`
-          ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [targetPods.addresses[6] as string])
+          ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [
+              targetPods.addresses[targetPod] as string,
+            ])
           : o,
     );
     const t0 = performance.now();
@@ -561,12 +579,19 @@ async function scale(dir: string, oneHostRps: number): Promise<void> {
   );
   await settle();
   pin(haproxyPids(pid), PROXY_CPU);
+  pin(haproxyPids(oneHost.child?.pid as number), PROXY_CPU);
   const host = `app-${last}.bench.example`;
   await wrk(controller.ports.http, host, 1);
+  await wrk(oneHost.ports.http, 'bench.example', 1);
   const scaled: number[] = [];
-  for (let i = 0; i < 3; i++) scaled.push((await wrk(controller.ports.http, host, SECONDS)).rps);
+  const single: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    single.push((await wrk(oneHost.ports.http, 'bench.example', SECONDS)).rps);
+    scaled.push((await wrk(controller.ports.http, host, SECONDS)).rps);
+  }
+  row('generated config, 1 host, req/s, in turns with the next (median of 3)', fmt(median(single)), '');
   row(`generated config, ${fmt(n)} hosts, req/s on one (median of 3)`, fmt(median(scaled)), '');
-  row(`ratio ${fmt(n)} hosts / 1 host`, fmt(median(scaled) / oneHostRps, 2), '≥ 0.95');
+  row(`ratio ${fmt(n)} hosts / 1 host`, fmt(median(scaled) / median(single), 2), '≥ 0.95');
 
   await stopPod();
   await controller.cleanup();
@@ -607,9 +632,9 @@ async function main(): Promise<void> {
   try {
     const one = await dataPath(dir);
     await reloadsUnderLoad(one.controller, one.podPort);
+    await scale(dir, one.controller);
     await one.controller.cleanup();
     await one.stop();
-    await scale(dir, one.generated);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
