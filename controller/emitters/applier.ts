@@ -147,13 +147,7 @@ export class Applier {
       maps.replace.length === 0 &&
       patterns.replace.length === 0
     ) {
-      this.#applied = {
-        ...applied,
-        state,
-        backends: updated(applied, state),
-        slots: servers.slots,
-        maps: maps.files,
-      };
+      this.#applied = appliedAtRunTime(applied, state, servers.slots, maps.files);
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
     }
@@ -166,13 +160,7 @@ export class Applier {
     const patterned = await runtime.replaceAcls(patterns.replace);
     await replaceFiles(paths.configDir, patterns.write);
     await removeFiles(paths.configDir, certificates.remove);
-    this.#applied = {
-      ...applied,
-      state,
-      backends: updated(applied, state),
-      slots: servers.slots,
-      maps: maps.files,
-    };
+    this.#applied = appliedAtRunTime(applied, state, servers.slots, maps.files);
     metrics.runtimeCommands.inc(commands.length + mapped.commands + patterned.commands);
     const changed = [
       certificates.commands.length > 0 && 'certificates',
@@ -361,15 +349,15 @@ const oneLine = (output: string): string =>
 const byName = (state: DesiredState): Map<string, Backend> => new Map(state.backends.map((b) => [b.name, b]));
 
 /**
- * The applied backends by name after a runtime change. The structure did not change, so the
- * names are the same: only the backends that changed are replaced, in the applied map itself
- * (a runtime pass at 10,000 backends then allocates no map of them).
+ * What HAProxy holds after a runtime change. The structure did not change, so the backends
+ * have the same names: only those that changed are replaced, in the applied map itself (a
+ * runtime pass at 10,000 backends then allocates no map of them).
  */
-function updated(applied: Applied, state: DesiredState): ReadonlyMap<string, Backend> {
+function appliedAtRunTime(applied: Applied, state: DesiredState, slots: SlotTable, maps: MapFiles): Applied {
   const backends = applied.backends as Map<string, Backend>;
   for (const backend of state.backends)
     if (backends.get(backend.name) !== backend) backends.set(backend.name, backend);
-  return backends;
+  return { ...applied, state, backends, slots, maps };
 }
 
 /** Read once: the limit does not change under a running process. */

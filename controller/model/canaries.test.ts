@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelOf } from './model-fixtures.ts';
+import { ingressObject, modelOf } from './model-fixtures.ts';
 
 const N = 'nginx.ingress.kubernetes.io/';
 const svc = (name: string) => ({
@@ -14,30 +14,7 @@ const svc = (name: string) => ({
   metadata: { name, namespace: 'default' },
   spec: { ports: [{ port: 80 }] },
 });
-const ingress = (
-  name: string,
-  host: string,
-  service: string,
-  annotations: Record<string, string>,
-  created: string,
-) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, namespace: 'default', annotations, creationTimestamp: created },
-  spec: {
-    ingressClassName: 'haproxy',
-    rules: [
-      {
-        host,
-        http: {
-          paths: [
-            { path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } },
-          ],
-        },
-      },
-    ],
-  },
-});
+const ingress = ingressObject;
 
 describe('canaries', () => {
   const state = modelOf([

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { Store } from '../store/store.ts';
 import { buildModel } from './build.ts';
 import { ModelMemo } from './memo.ts';
-import { MODEL_OPTIONS, parseAll } from './model-fixtures.ts';
+import { MODEL_OPTIONS, parseAll, serviceObject, sliceObject } from './model-fixtures.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -36,20 +36,8 @@ const ingress = (
     ],
   },
 });
-const service = (name: string, annotations: Record<string, string> = {}): Obj => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { ports: [{ port: 80 }] },
-});
-const slice = (name: string, addresses: string[]): Obj => ({
-  apiVersion: 'discovery.k8s.io/v1',
-  kind: 'EndpointSlice',
-  metadata: { name: `${name}-x`, namespace: 'default', labels: { 'kubernetes.io/service-name': name } },
-  addressType: 'IPv4',
-  ports: [{ port: 8080, protocol: 'TCP' }],
-  endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
-});
+const service = (name: string, annotations: Record<string, string> = {}) => serviceObject(name, annotations);
+const slice = sliceObject;
 const users = (hash: string): Obj => ({
   apiVersion: 'v1',
   kind: 'Secret',

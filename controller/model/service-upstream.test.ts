@@ -9,44 +9,27 @@ import { describe, it } from 'node:test';
 import { Store } from '../store/store.ts';
 import { buildModel } from './build.ts';
 import { ModelMemo } from './memo.ts';
-import { MODEL_OPTIONS, modelOf, parseAll } from './model-fixtures.ts';
+import {
+  ingressObject,
+  MODEL_OPTIONS,
+  modelOf,
+  parseAll,
+  serviceObject,
+  sliceObject,
+} from './model-fixtures.ts';
 import type { DesiredState } from './types.ts';
 
 type Obj = Record<string, unknown>;
 const N = 'nginx.ingress.kubernetes.io/';
 
-const service = (name: string, spec: Obj = { clusterIP: '10.96.0.5' }, annotations: Obj = {}): Obj => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { ports: [{ port: 80 }], ...spec },
-});
-const slice = (name: string, addresses: string[]): Obj => ({
-  apiVersion: 'discovery.k8s.io/v1',
-  kind: 'EndpointSlice',
-  metadata: { name: `${name}-x`, namespace: 'default', labels: { 'kubernetes.io/service-name': name } },
-  addressType: 'IPv4',
-  ports: [{ port: 8080, protocol: 'TCP' }],
-  endpoints: addresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
-});
-const ingress = (name: string, host: string, svc: string, annotations: Record<string, string> = {}): Obj => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, namespace: 'default', annotations, creationTimestamp: '2024-01-01T00:00:00Z' },
-  spec: {
-    ingressClassName: 'haproxy',
-    rules: [
-      {
-        host,
-        http: {
-          paths: [
-            { path: '/', pathType: 'Prefix', backend: { service: { name: svc, port: { number: 80 } } } },
-          ],
-        },
-      },
-    ],
-  },
-});
+const service = (
+  name: string,
+  spec: Obj = { clusterIP: '10.96.0.5' },
+  annotations: Record<string, string> = {},
+) => serviceObject(name, annotations, spec);
+const slice = sliceObject;
+const ingress = (name: string, host: string, svc: string, annotations: Record<string, string> = {}) =>
+  ingressObject(name, host, svc, annotations, '2024-01-01T00:00:00Z');
 const configMap = (data: Record<string, string>): Obj => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

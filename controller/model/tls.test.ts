@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selfSignedCertificate } from '../emitters/config/self-signed.ts';
-import { modelOf } from './model-fixtures.ts';
+import { ingressObject, modelOf } from './model-fixtures.ts';
 
 const PAIR = selfSignedCertificate('t.example', ['t.example'], 2);
 
@@ -19,24 +19,8 @@ const configMap = (data: Record<string, string>) => ({
   metadata: { name: 'haproxy-configmap', namespace: 'default' },
   data,
 });
-const ingress = (name: string, host: string, service: string, annotations: Record<string, string> = {}) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    ingressClassName: 'haproxy',
-    rules: [
-      {
-        host,
-        http: {
-          paths: [
-            { path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } },
-          ],
-        },
-      },
-    ],
-  },
-});
+const ingress = (name: string, host: string, service: string, annotations: Record<string, string> = {}) =>
+  ingressObject(name, host, service, annotations);
 
 const build = modelOf;
 
