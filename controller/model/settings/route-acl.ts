@@ -103,12 +103,25 @@ export const ROUTE_ACL_KEYS = {
   }),
 };
 
+/** Read once per Service object: every path to the Service asks, every pass. */
+const read = new WeakMap<Service, { condition: RequestCondition | undefined; problems: Problem[] }>();
+
 /** The route condition a Service's route-acl asks for; a bad value is reported and treated as absent, as any bad value is. */
 export function routeAclOf(service: Service, problems: Problem[]): RequestCondition | undefined {
-  const read = readKey(
-    ROUTE_ACL_KEYS.routeAcl,
-    { scope: 'service', ref: objectRef('Service', service.metadata), values: service.metadata.annotations },
-    problems,
-  );
-  return read?.value === undefined ? undefined : { kind: 'acl', expression: read.value };
+  let known = read.get(service);
+  if (!known) {
+    const found: Problem[] = [];
+    const value = readKey(
+      ROUTE_ACL_KEYS.routeAcl,
+      { scope: 'service', ref: objectRef('Service', service.metadata), values: service.metadata.annotations },
+      found,
+    )?.value;
+    known = {
+      condition: value === undefined ? undefined : { kind: 'acl', expression: value },
+      problems: found,
+    };
+    read.set(service, known);
+  }
+  problems.push(...known.problems);
+  return known.condition;
 }
