@@ -56,7 +56,7 @@ function imageController(): { entry: string; env: Record<string, string> } {
   const root = fileURLToPath(new URL('..', import.meta.url));
   execFileSync('sh', [join(root, 'scripts/build.sh')], { stdio: 'inherit' });
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const nodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(dockerfile)?.[1] ?? '';
+  const nodeOptions = /^ENV NODE_OPTIONS="?([^"\n]*)"?$/m.exec(dockerfile)?.[1] ?? '';
   return { entry: join(root, 'dist/controller/cli/main.js'), env: { NODE_OPTIONS: nodeOptions } };
 }
 const IMAGE = imageController();

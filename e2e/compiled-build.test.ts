@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { TestController } from './harness/controller.ts';
 import { ingress } from './harness/objects.ts';
 import { Backends, expectRoute, SERVICE_PORT } from './harness/routing.ts';
+import { eventually } from './harness/wait.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'dist/controller/cli/main.js');
@@ -30,7 +31,8 @@ describe('the compiled controller (npm run build)', () => {
 
   before(async () => {
     execFileSync('sh', [join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
-    nodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+    nodeOptions =
+      /^ENV NODE_OPTIONS="?([^"\n]*)"?$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
     backends = await Backends.start(['web', 'api']);
     controller = await TestController.create({
       'services.yaml': backends.manifests(),
@@ -58,8 +60,15 @@ describe('the compiled controller (npm run build)', () => {
     }
   });
 
-  it('runs with the NODE_OPTIONS the image sets', () => {
+  it('runs with the NODE_OPTIONS the image sets, and collects garbage once quiet after its first sync', async () => {
     assert.match(nodeOptions, /--max-semi-space-size=\d+/);
+    assert.match(nodeOptions, /--expose-gc/);
+    // The first pass starts HAProxy: expensive enough to be followed by a collection when quiet.
+    await eventually(
+      async () => assert.match(await controller.log(), /collected garbage after a quiet period/),
+      20_000,
+      250,
+    );
   });
 
   it('serves a route, and a new path at run time without a reload', async () => {

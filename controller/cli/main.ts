@@ -20,6 +20,7 @@ import { RuntimeApi } from '../haproxy/runtime-api.ts';
 import { Metrics } from '../http/metrics.ts';
 import { startControllerServer } from '../http/server.ts';
 import { createLogger } from '../log.ts';
+import { IdleCollector } from '../reconcile/idle-gc.ts';
 import { ReconcileLoop } from '../reconcile/loop.ts';
 import { ManifestsSource } from '../sources/manifests/manifests-source.ts';
 import type { Source } from '../sources/source.ts';
@@ -106,10 +107,12 @@ export async function run(
     log: log.child({ component: 'applier' }),
     templates,
   });
+  const idleCollector = new IdleCollector(log.child({ component: 'memory' }));
   const loop = new ReconcileLoop(store, modelOptions, applier, metrics, log, {
     debounceMs: options['sync-debounce'],
     maxDelayMs: Math.max(100, options['sync-debounce'] * 10),
     onModel: cluster && ((state, snapshot) => cluster.reporter.update(state, snapshot)),
+    afterPass: (seconds) => idleCollector.passDone(seconds),
   });
   // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
   const resync = () => {
@@ -160,6 +163,7 @@ export async function run(
     await templates?.close();
     masterWatch?.stop();
     await loop.stop();
+    idleCollector.stop();
     await cluster?.reporter.stop();
     await cluster?.elector.stop();
     cluster?.client.close();

@@ -28,6 +28,8 @@ export interface LoopOptions {
   maxDelayMs: number;
   /** Sees every model built, with the snapshot it came from (cluster mode: status and Events). */
   onModel?: (state: DesiredState, snapshot: Snapshot) => void;
+  /** Told how long each pass took, failed ones included (the idle collector). */
+  afterPass?: (seconds: number) => void;
 }
 
 export class ReconcileLoop {
@@ -186,8 +188,10 @@ export class ReconcileLoop {
       this.#changes.putBack(changes);
       this.#retry(retryMs);
     } finally {
-      this.#metrics.reconcileSeconds.set((performance.now() - started) / 1000);
-      this.#metrics.reconcileDuration.observe((performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      this.#metrics.reconcileSeconds.set(seconds);
+      this.#metrics.reconcileDuration.observe(seconds);
+      this.#timing.afterPass?.(seconds);
     }
   }
 
