@@ -11,20 +11,18 @@ import { execa } from 'execa';
 import { z } from 'zod';
 import { installProblemsOf } from '../emitters/applier.ts';
 import { selfSignedCertificate } from '../emitters/config/self-signed.ts';
-import { UserTemplates, withTemplates } from '../emitters/config/user-templates.ts';
+import { type UserTemplates, withTemplates } from '../emitters/config/user-templates.ts';
 import { ConfigRejectedError, ConfigWriter } from '../emitters/config/writer.ts';
 import type { DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import {
-  buildOnce,
-  loadManifests,
   OUTPUT_FLAG,
+  offlineInputs,
   parseSubcommand,
   pathsOf,
   problemCounts,
   problemLine,
   renderOnce,
-  stderrLogger,
   subcommandHelp,
 } from './offline.ts';
 import type { Options } from './options.ts';
@@ -107,13 +105,7 @@ async function checkWithHAProxy(
 }
 
 export async function lint(options: Options, failOn: 'warning' | 'error'): Promise<LintReport> {
-  const log = stderrLogger(options.log);
-  const snapshot = await loadManifests(options.manifests ?? '', log);
-  const templates = options.templates ? new UserTemplates(options.templates) : undefined;
-  await templates?.read().catch((error: Error) => {
-    throw new UsageError(`--templates ${options.templates}: ${error.message}`);
-  });
-  const state = buildOnce(snapshot, options);
+  const { templates, state } = await offlineInputs(options);
   const binary = options['haproxy-bin'];
   const found = await haproxyVersion(binary);
   let haproxy: HAProxyCheck;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { z } from 'zod';
 import { type RenderedFile, renderFiles } from '../emitters/config/render.ts';
-import type { TemplateChoice } from '../emitters/config/user-templates.ts';
+import { type TemplateChoice, UserTemplates } from '../emitters/config/user-templates.ts';
 import { buildView, type Paths, type SnippetOrigins } from '../emitters/config/view.ts';
 import { planSlots } from '../emitters/runtime/slots.ts';
 import { buildModel } from '../model/build.ts';
@@ -103,6 +103,18 @@ export function buildOnce(snapshot: Snapshot, options: Options): DesiredState {
 }
 
 /** The controller's paths, from its flags: what the rendered files name. */
+/** What render and lint both start from: the manifests, the user templates (read), and the model built once. */
+export async function offlineInputs(
+  options: Options,
+): Promise<{ templates: UserTemplates | undefined; state: DesiredState }> {
+  const snapshot = await loadManifests(options.manifests ?? '', stderrLogger(options.log));
+  const templates = options.templates ? new UserTemplates(options.templates) : undefined;
+  await templates?.read().catch((error: Error) => {
+    throw new UsageError(`--templates ${options.templates}: ${error.message}`);
+  });
+  return { templates, state: buildOnce(snapshot, options) };
+}
+
 export function pathsOf(options: Options, configDir = options['config-dir']): Paths {
   return { configDir, statsSocket: join(options['runtime-dir'], 'haproxy.sock') };
 }

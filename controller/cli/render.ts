@@ -6,16 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { UserTemplates, withTemplates } from '../emitters/config/user-templates.ts';
+import { withTemplates } from '../emitters/config/user-templates.ts';
 import {
-  buildOnce,
-  loadManifests,
   OUTPUT_FLAG,
+  offlineInputs,
   parseSubcommand,
   pathsOf,
   problemLine,
   renderOnce,
-  stderrLogger,
   subcommandHelp,
 } from './offline.ts';
 import { UsageError } from './options.ts';
@@ -47,13 +45,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
       process.stdout.write(subcommandHelp(USAGE, FLAGS));
       return 0;
     }
-    const log = stderrLogger(options.log);
-    const snapshot = await loadManifests(options.manifests ?? '', log);
-    const templates = options.templates ? new UserTemplates(options.templates) : undefined;
-    await templates?.read().catch((error: Error) => {
-      throw new UsageError(`--templates ${options.templates}: ${error.message}`);
-    });
-    const state = buildOnce(snapshot, options);
+    const { templates, state } = await offlineInputs(options);
     const { result: rendered } = await withTemplates(templates, async (choice) =>
       renderOnce(state, options, pathsOf(options), '', choice),
     );

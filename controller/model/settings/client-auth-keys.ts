@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineKey } from './registry.ts';
-import { bool, secretRef } from './values.ts';
+import { bool, isRegex, secretRef } from './values.ts';
 
 const INGRESS = ['configmap', 'ingress'] as const;
 
@@ -47,14 +47,7 @@ export const CLIENT_AUTH_KEYS = {
       .trim()
       .max(256, 'must be at most 256 characters')
       .regex(/^[A-Za-z0-9 =,.*+?^$()[\]{}|\\:_-]+$/, 'must be a regular expression without quotes or "#"')
-      .refine((p) => {
-        try {
-          new RegExp(p);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a valid regular expression')
+      .refine(isRegex, 'must be a valid regular expression')
       .optional(),
     default: undefined,
     description:

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ERROR_PAGE_KEYS } from './error-page-keys.ts';
 import { defineKey } from './registry.ts';
-import { bool, int } from './values.ts';
+import { bool, int, isRegex } from './values.ts';
 
 const INGRESS = ['configmap', 'ingress'] as const;
 
@@ -99,14 +99,7 @@ export const INGRESS_ROUTE_KEYS = {
         /^[A-Za-z0-9\-._~/:^$[\](){}*+?|&=\\,]+$/,
         'must be a regular expression without quotes, spaces or "#"',
       )
-      .refine((p) => {
-        try {
-          new RegExp(p);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a valid regular expression')
+      .refine(isRegex, 'must be a valid regular expression')
       .optional(),
     default: undefined,
     description:

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { parseHeaderValue } from './header-values.ts';
 import { type SampleDirection, sampleExpressionProblem } from './sample-expressions.ts';
-import { addressList, oneLine, secretRef } from './values.ts';
+import { addressList, isRegex, oneLine, secretRef } from './values.ts';
 
 const codes = (allowed: readonly number[], what: string) =>
   z
@@ -125,13 +125,8 @@ const pathRewriteRule = z
   .superRefine((parts, ctx) => {
     if (parts.length === 1 && !parts[0]?.startsWith('/'))
       ctx.addIssue({ code: 'custom', message: 'a single value must be a path starting with "/"' });
-    if (parts.length === 2) {
-      try {
-        new RegExp(parts[0] as string);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'the first value must be a valid regular expression' });
-      }
-    }
+    if (parts.length === 2 && !isRegex(parts[0] as string))
+      ctx.addIssue({ code: 'custom', message: 'the first value must be a valid regular expression' });
   })
   .transform((parts) =>
     parts.length === 1
@@ -194,14 +189,7 @@ const originRegex = z
     /^\^(?:[A-Za-z0-9^$.*+?()[\]{}|:/,_-]|\\[.dDwWsS/-])*$/,
     'a regular expression origin may only use letters, digits, ^$.*+?()[]{}|:/,_- and \\. \\d \\w \\s \\/ \\-',
   )
-  .refine((r) => {
-    try {
-      new RegExp(r);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be a valid regular expression')
+  .refine(isRegex, 'must be a valid regular expression')
   .transform((regex) => ({ regex }));
 
 /** cors-allow-origin: `*`, a list of origins, or (starting with `^`) a regular expression. */

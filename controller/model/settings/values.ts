@@ -308,6 +308,16 @@ export function validAddress(entry: string): boolean {
 }
 
 /** A list on one line: entries separated by commas or spaces, never by line breaks. */
+/** Whether a pattern compiles as a regular expression. */
+export function isRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const oneLine = z.string().refine((s) => !/[\r\n\0]/.test(s), 'must be on one line');
 
 /** IPv4/IPv6 addresses and CIDR blocks, separated by commas or spaces. */
