@@ -15,28 +15,17 @@
  * shares change over the Runtime API, like pod churn of either Service).
  */
 import { createHash } from 'node:crypto';
-import { type ObjectRef, objectRef, type Problem } from '../store/problems.ts';
+import { type ObjectRef, objectRef } from '../store/problems.ts';
 import type { Ingress } from '../store/schemas.ts';
+import type { IngressRouteInput } from './ingress-route-input.ts';
 import { type IngressPath, rulesOf } from './ingress-rules.ts';
 import { type IngressRouteSettings, ingressRouteSettings } from './ingress-settings.ts';
 import type { RequestCondition } from './request-conditions.ts';
 import { normalizePrefix, type RouteTable } from './routes.ts';
-import type { DialectOptions } from './settings/ingress-nginx/dialect.ts';
-import type { SettingsLayer } from './settings/registry.ts';
 import type { PathMatch, Split } from './types.ts';
 
-export interface CanaryInput {
-  /** Every Ingress of ours, oldest first. */
-  ingresses: readonly Ingress[];
-  configLayer: SettingsLayer | undefined;
-  dialect: DialectOptions;
-  rankOf: (ingress: Ingress) => number;
-  /** The backend a path of an Ingress routes to. */
-  backendOf: (ingress: Ingress, path: IngressPath) => string;
-  /** How a path is routed: its path or pattern and match; undefined when it is not served. */
-  routeOf: (path: IngressPath) => { written: string; match: PathMatch } | undefined;
-  problems: Problem[];
-}
+/** Every Ingress of ours in `ingresses`, canaries included. */
+export type CanaryInput = IngressRouteInput;
 
 export interface CanaryPlan {
   /** The split a route of an Ingress that is not a canary goes to instead of its backend, when weighed. */

@@ -4,25 +4,15 @@
  * that a rule of some Ingress names keeps its own routes; the alias is
  * reported, as ingress-nginx ignores it.
  */
-import { objectRef, type Problem } from '../store/problems.ts';
-import type { Ingress } from '../store/schemas.ts';
-import { type IngressPath, rulesOf } from './ingress-rules.ts';
+import { objectRef } from '../store/problems.ts';
+import type { IngressRouteInput } from './ingress-route-input.ts';
+import { rulesOf } from './ingress-rules.ts';
 import { ingressRouteSettings } from './ingress-settings.ts';
 import type { RouteTable } from './routes.ts';
-import type { DialectOptions } from './settings/ingress-nginx/dialect.ts';
-import type { SettingsLayer } from './settings/registry.ts';
-import type { PathMatch } from './types.ts';
 
-export interface AliasInput {
-  /** The Ingresses whose paths are routes, oldest first. */
-  ingresses: readonly Ingress[];
+/** `ingresses`: those whose paths are routes (no canaries). */
+export interface AliasInput extends IngressRouteInput {
   table: RouteTable;
-  configLayer: SettingsLayer | undefined;
-  dialect: DialectOptions;
-  rankOf: (ingress: Ingress) => number;
-  backendOf: (ingress: Ingress, path: IngressPath) => string;
-  routeOf: (path: IngressPath) => { written: string; match: PathMatch } | undefined;
-  problems: Problem[];
 }
 
 /** Adds the aliases' routes; call once every Ingress has added its own hosts. */
