@@ -39,6 +39,19 @@
  * header reaches): the rules hold only the conditions. Plain keys keep the one-lookup path; only a change of the
  * conditions changes haproxy.cfg (a reload), the rest goes over the Runtime API.
  *
+ * The HTTP frontend's map (and HTTPS's when it shares it) has an overlay,
+ * ROUTE_OVERLAY_MAP: each lookup into ROUTE_MAP is first made into the
+ * overlay with the same input, then into ROUTE_MAP unless the overlay found
+ * a key. The overlay holds every key of each vhost it holds, so for such a
+ * vhost the overlay answers (its `<vhost>/` key matches every input of its
+ * hosts, and no other host's input: hosts hold no `/`), and for any other the
+ * base map does. A change confined to a few plain vhosts (route-changes.ts)
+ * then rewrites only the overlay, not the whole map (runtime/route-overlay.ts);
+ * the controller folds it back into ROUTE_MAP when routing is quiet. After a
+ * reload the overlay is empty and ROUTE_MAP complete; the plan (and
+ * lookupRoute, route-simulation.ts) describe the map the two make together.
+ * Gateway listener frontends with a map of their own have no overlay.
+ *
  * Weighted splits (`~<id>`) are settled last: `rand(1000000)` picks a point
  * in the split's range of the splits map (`map_int`, integer ranges), which
  * changes over the Runtime API like the routes.
@@ -47,6 +60,7 @@ import { createHash } from 'node:crypto';
 import type { RequestCondition } from '../../model/request-conditions.ts';
 import { BUILTIN_ERROR_BACKEND, type Route, type Routing } from '../../model/types.ts';
 import { conditionAcl, pathRegexAcl } from './route-acls.ts';
+import { plainVhostChange, type VhostChange } from './route-changes.ts';
 
 export type MapEntry = readonly [key: string, value: string];
 
@@ -89,6 +103,11 @@ export interface RoutePlan {
 
 /** Map of the HTTP frontend (and of every frontend whose routes are the same). */
 export const ROUTE_MAP = 'maps/routes.map';
+/**
+ * Looked up before ROUTE_MAP with the same input: the vhosts changed since ROUTE_MAP was
+ * last written, each with all its keys (runtime/route-overlay.ts). Empty after a reload.
+ */
+export const ROUTE_OVERLAY_MAP = 'maps/routes.overlay.map';
 export const SPLITS_MAP = 'maps/splits.map';
 /** A split's points: `rand(SPLIT_POINTS)` picks one. */
 export const SPLIT_POINTS = 1_000_000;
@@ -123,6 +142,8 @@ interface Candidate {
 const isPlain = (c: Candidate): boolean => c.conditions.length === 0 && c.pathRegex === undefined;
 
 const plans = new WeakMap<Routing, Map<string, RoutePlan>>();
+/** The last plan without listener ports: the next routing is planned from it when it can be. */
+let last: { routing: Routing; plan: RoutePlan } | undefined;
 
 /**
  * The routing of every frontend: declared ports 80 and 443, and `listenerPorts`
@@ -137,6 +158,20 @@ export function planRoutes(routing: Routing, listenerPorts: readonly number[] = 
   let byPorts = plans.get(routing);
   const known = byPorts?.get(cacheKey);
   if (known) return known;
+  const main = ports.length === MAIN_PORTS.length;
+  const plan =
+    (main && last && planIncrementally(last.routing, last.plan, routing)) || fullPlan(routing, ports);
+  if (main) last = { routing, plan };
+  if (!byPorts) {
+    byPorts = new Map();
+    plans.set(routing, byPorts);
+  }
+  byPorts.set(cacheKey, plan);
+  return plan;
+}
+
+/** Every frontend planned from scratch (planRoutes takes the incremental way when it can). */
+export function fullPlan(routing: Routing, ports: readonly number[]): RoutePlan {
   // Nothing scoped to a port (no Gateway API routes on one frontend only): HTTPS routes as HTTP does.
   const scoped = routing.routes.some((r) => r.ports) || routing.vhosts.some((v) => v.ports);
   const http = frontendRouting(routing, 80);
@@ -145,13 +180,49 @@ export function planRoutes(routing: Routing, listenerPorts: readonly number[] = 
   );
   const https = frontends[1] as FrontendRouting;
   if (https !== http && sameRouting(http, https)) https.map = ROUTE_MAP;
-  const plan = { frontends, splits: splitEntries(routing) };
-  if (!byPorts) {
-    byPorts = new Map();
-    plans.set(routing, byPorts);
+  return { frontends, splits: splitEntries(routing) };
+}
+
+/**
+ * The plan of `after` from the plan of `before` (frontends 80 and 443 only), when the
+ * change is confined to plain vhosts (route-changes.ts): their keys are planned again,
+ * every other entry, the rule groups, targets, wildcard lookups and splits stay. Equal
+ * to fullPlan(after); undefined when it cannot be had this way.
+ */
+export function planIncrementally(before: Routing, plan: RoutePlan, after: Routing): RoutePlan | undefined {
+  const [http, https, ...more] = plan.frontends;
+  if (!http || !https || more.length > 0) return undefined;
+  const change = plainVhostChange(before, after);
+  if (!change) return undefined;
+  const nextHttp = { ...http, entries: withVhosts(http.entries, change, 80) };
+  // Not scoped to ports, HTTPS shares HTTP's entries (fullPlan); else it has its own, changed alike.
+  let nextHttps: FrontendRouting;
+  if (https.entries === http.entries) nextHttps = { ...nextHttp, port: 443 };
+  else {
+    nextHttps = { ...https, entries: withVhosts(https.entries, change, 443) };
+    nextHttps.map = sameRouting(nextHttp, nextHttps) ? ROUTE_MAP : routeMapOf(443);
   }
-  byPorts.set(cacheKey, plan);
-  return plan;
+  return { frontends: [nextHttp, nextHttps], splits: plan.splits };
+}
+
+/** The key's vhost part: keys are `<vhost><path>`, and no vhost holds a `/`. */
+export const vhostOfKey = (key: string): string => key.slice(0, key.indexOf('/'));
+
+/** `entries` (sorted) with the keys of the changed vhosts planned again; still sorted. */
+function withVhosts(entries: readonly MapEntry[], change: VhostChange, port: number): MapEntry[] {
+  // frontendRouting always claims `*/`: it is only taken when `*` is one of the changed vhosts.
+  const fresh = frontendRouting(change.after, port).entries.filter(([key]) =>
+    change.vhosts.has(vhostOfKey(key)),
+  );
+  const merged: MapEntry[] = [];
+  let f = 0;
+  for (const entry of entries) {
+    if (change.vhosts.has(vhostOfKey(entry[0]))) continue;
+    while (f < fresh.length && (fresh[f] as MapEntry)[0] < entry[0]) merged.push(fresh[f++] as MapEntry);
+    merged.push(entry);
+  }
+  while (f < fresh.length) merged.push(fresh[f++] as MapEntry);
+  return merged;
 }
 
 const sameRouting = (a: FrontendRouting, b: FrontendRouting): boolean =>
@@ -181,6 +252,8 @@ export function routingMaps(
       byPath.set(targetsMapOf(frontend.map), frontend.targets);
     }
   byPath.set(SPLITS_MAP, plan.splits);
+  // Last: a change that empties it comes after the base map's (runtime/maps.ts).
+  byPath.set(ROUTE_OVERLAY_MAP, []);
   return [...byPath];
 }
 
@@ -223,7 +296,6 @@ function frontendRouting(routing: Routing, port: number): FrontendRouting {
   for (const vhost of regexVhosts) claimFallback(`${vhost}/`, routing.defaultBackend);
   // Hosts no vhost covers end at the rules without host, or at the default backend.
   claimFallback('*/', routing.defaultBackend);
-  const vhostOfKey = (key: string) => key.slice(0, key.indexOf('/'));
   if (regexVhosts.size > 0)
     for (const key of first.keys()) if (regexVhosts.has(vhostOfKey(key))) grouped.add(key);
 
@@ -334,20 +406,25 @@ function splitEntries(routing: Routing): MapEntry[] {
  * indentation); `path` turns a map file into the path haproxy.cfg names.
  */
 export function routingLines(frontend: FrontendRouting, path: (relative: string) => string): string[] {
-  const map = `map_beg(${path(frontend.map)})`;
+  // ROUTE_MAP's overlay answers first for the vhosts it holds, the base map for the others.
+  const maps = frontend.map === ROUTE_MAP ? [path(ROUTE_OVERLAY_MAP), path(ROUTE_MAP)] : [path(frontend.map)];
   const splitsPath = path(SPLITS_MAP);
   const unless = 'unless { var(txn.backend) -m found }';
   const host = 'req.hdr(host),field(1,:),lower';
+  const lookup = (input: string, first = false) =>
+    maps.map(
+      (map, i) =>
+        `http-request set-var(txn.backend) ${input},map_beg(${map})${first && i === 0 ? '' : ` ${unless}`}`,
+    );
   return [
-    `http-request set-var(txn.backend) base,concat(?),${map}`,
+    ...lookup('base,concat(?)', true),
     `http-request set-var(txn.path) path ${unless}`,
-    `http-request set-var(txn.backend) ${host},concat(,txn.path,?),${map} ${unless}`,
-    `http-request set-var(txn.backend) ${host},regsub(^[^.]*,*),concat(,txn.path,?),${map} ${unless}`,
-    ...frontend.suffixDepths.map(
-      (depth) =>
-        `http-request set-var(txn.backend) ${host},field(-1,.,${depth + 1}),regsub(^[^.]*,~),concat(,txn.path,?),${map} ${unless}`,
+    ...lookup(`${host},concat(,txn.path,?)`),
+    ...lookup(`${host},regsub(^[^.]*,*),concat(,txn.path,?)`),
+    ...frontend.suffixDepths.flatMap((depth) =>
+      lookup(`${host},field(-1,.,${depth + 1}),regsub(^[^.]*,~),concat(,txn.path,?)`),
     ),
-    `http-request set-var(txn.backend) str(*),concat(,txn.path,?),${map} ${unless}`,
+    ...lookup('str(*),concat(,txn.path,?)'),
     ...frontend.groups.flatMap((group) => groupLines(group, `map_str(${path(targetsMapOf(frontend.map))})`)),
     `http-request set-var(txn.split) rand(${SPLIT_POINTS}) if { var(txn.backend) -m beg ~ }`,
     `http-request set-var(txn.backend) var(txn.backend),field(2,~),mul(${SPLIT_POINTS}),add(txn.split),map_int(${splitsPath},${BUILTIN_ERROR_BACKEND}) if { var(txn.backend) -m beg ~ }`,
