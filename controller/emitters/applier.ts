@@ -16,6 +16,7 @@ import type { Backend, DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
+import { ROUTE_MAP, ROUTE_OVERLAY_MAP } from './config/route-map.ts';
 import {
   builtinChoice,
   type TemplateChoice,
@@ -27,7 +28,7 @@ import type { ConfigWriter, InstallResult } from './config/writer.ts';
 import { removeFiles, replaceFiles } from './runtime/certificate-files.ts';
 import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
-import { type MapFiles, mapFilesOf, planMaps } from './runtime/maps.ts';
+import { type MapFiles, mapFilesOf, planAllMaps, planMaps } from './runtime/maps.ts';
 import { planPatternFiles } from './runtime/pattern-files.ts';
 import { excessSlots, planSlots, type SlotTable } from './runtime/slots.ts';
 import { describeChange, structureOf } from './structure.ts';
@@ -46,6 +47,8 @@ export interface ApplierDeps {
   log: Logger;
   /** How long to wait before trying again to delete servers that still had connections. */
   sweepDelayMs?: number;
+  /** How long routing must be quiet before the route overlay is folded into the route map. */
+  foldDelayMs?: number;
   /** The user's partials (--templates); without them, the built-in templates. */
   templates?: UserTemplates;
 }
@@ -74,6 +77,8 @@ interface Applied {
   structure: string;
   slots: SlotTable;
   maps: MapFiles;
+  /** The vhosts the route overlay map holds (runtime/route-overlay.ts); none after a reload. */
+  overlay: ReadonlySet<string>;
   /** The templates haproxy.cfg was rendered with. */
   template: TemplateChoice;
 }
@@ -88,6 +93,7 @@ export class Applier {
   /** Applies and sweeps run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | undefined;
+  #foldTimer: NodeJS.Timeout | undefined;
   #installProblems: Problem[] = [];
   /** The last rendered config needs more file descriptors than the hard limit allows. */
   #limitProblem: Problem | undefined;
@@ -101,10 +107,12 @@ export class Applier {
     this.#applied = undefined;
   }
 
-  /** Stops the deletion sweep; an apply under way still finishes. */
+  /** Stops the deletion sweep and the fold; an apply under way still finishes. */
   close(): void {
     clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
+    clearTimeout(this.#foldTimer);
+    this.#foldTimer = undefined;
   }
 
   apply(state: DesiredState): Promise<ApplyOutcome> {
@@ -138,7 +146,7 @@ export class Applier {
     const servers = planRuntime(applied.slots, state.backends, applied.backends);
     if (servers.kind === 'reload') return { reload: servers.reason };
     const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
-    const maps = planMaps(applied.state, applied.maps, state, paths.configDir);
+    const maps = planMaps(applied.state, applied.maps, applied.overlay, state, paths.configDir);
     const patterns = planPatternFiles(applied.state.patternFiles, state.patternFiles, paths.configDir);
     const commands = [...certificates.commands, ...servers.commands];
     if (
@@ -147,7 +155,7 @@ export class Applier {
       maps.replace.length === 0 &&
       patterns.replace.length === 0
     ) {
-      this.#applied = appliedAtRunTime(applied, state, servers.slots, maps.files);
+      this.#applied = appliedAtRunTime(applied, state, servers.slots, maps);
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
     }
@@ -160,7 +168,12 @@ export class Applier {
     const patterned = await runtime.replaceAcls(patterns.replace);
     await replaceFiles(paths.configDir, patterns.write);
     await removeFiles(paths.configDir, certificates.remove);
-    this.#applied = appliedAtRunTime(applied, state, servers.slots, maps.files);
+    this.#applied = appliedAtRunTime(applied, state, servers.slots, maps);
+    if (maps.replace.length > 0) {
+      if (applied.overlay.size > 0 && maps.overlay.size === 0)
+        log.debug({ vhosts: applied.overlay.size }, 'folded the route overlay into the route map');
+      this.#queueFold(maps.overlay.size > 0);
+    }
     metrics.runtimeCommands.inc(commands.length + mapped.commands + patterned.commands);
     const changed = [
       certificates.commands.length > 0 && 'certificates',
@@ -238,8 +251,10 @@ export class Applier {
       structure,
       slots,
       maps: mapFilesOf(state),
+      overlay: new Set(),
       template,
     };
+    this.#queueFold(false);
     log.info({ reason, outcome }, outcome === 'start' ? 'HAProxy started' : 'HAProxy reloaded');
     return outcome;
   }
@@ -277,6 +292,47 @@ export class Applier {
       this.#queue = this.#queue.then(() => this.#sweep()).catch(() => undefined);
     }, this.#deps.sweepDelayMs ?? 1000);
     this.#sweepTimer.unref();
+  }
+
+  /**
+   * Folds the route overlay once routing has been quiet for a while: each routing change
+   * restarts the wait (`pending`: the overlay holds vhosts), or cancels it.
+   */
+  #queueFold(pending: boolean): void {
+    clearTimeout(this.#foldTimer);
+    this.#foldTimer = undefined;
+    if (!pending) return;
+    this.#foldTimer = setTimeout(() => {
+      this.#foldTimer = undefined;
+      this.#queue = this.#queue.then(() => this.#fold()).catch(() => undefined);
+    }, this.#deps.foldDelayMs ?? 2000);
+    this.#foldTimer.unref();
+  }
+
+  /**
+   * The route map replaced by the full entries of the applied routing, then the overlay by
+   * an empty version (at every instant the two answer as the routing says), then the files.
+   */
+  async #fold(): Promise<void> {
+    const applied = this.#applied;
+    if (!applied || applied.overlay.size === 0) return;
+    const { runtime, paths, log, metrics } = this.#deps;
+    const maps = planAllMaps(applied.maps, applied.state, paths.configDir);
+    try {
+      const mapped = await runtime.replaceMaps(maps.replace);
+      await replaceFiles(paths.configDir, maps.write);
+      metrics.runtimeCommands.inc(mapped.commands);
+      // Only if nothing was applied meanwhile (applies and folds are queued, so this holds).
+      if (this.#applied === applied) this.#applied = { ...applied, maps: maps.files, overlay: maps.overlay };
+      log.debug({ vhosts: applied.overlay.size }, 'folded the route overlay into the route map');
+    } catch (error) {
+      log.warn({ err: error }, 'folding the route overlay failed; trying again later');
+      // Which versions HAProxy holds of the two maps is unknown: the next change replaces both.
+      const files = new Map(applied.maps);
+      for (const path of [ROUTE_MAP, ROUTE_OVERLAY_MAP]) files.delete(path);
+      if (this.#applied === applied) this.#applied = { ...applied, maps: files };
+      this.#queueFold(true);
+    }
   }
 
   async #sweep(): Promise<void> {
@@ -353,11 +409,16 @@ const byName = (state: DesiredState): Map<string, Backend> => new Map(state.back
  * have the same names: only those that changed are replaced, in the applied map itself (a
  * runtime pass at 10,000 backends then allocates no map of them).
  */
-function appliedAtRunTime(applied: Applied, state: DesiredState, slots: SlotTable, maps: MapFiles): Applied {
+function appliedAtRunTime(
+  applied: Applied,
+  state: DesiredState,
+  slots: SlotTable,
+  maps: { files: MapFiles; overlay: ReadonlySet<string> },
+): Applied {
   const backends = applied.backends as Map<string, Backend>;
   for (const backend of state.backends)
     if (backends.get(backend.name) !== backend) backends.set(backend.name, backend);
-  return { ...applied, state, backends, slots, maps };
+  return { ...applied, state, backends, slots, maps: maps.files, overlay: maps.overlay };
 }
 
 /** Read once: the limit does not change under a running process. */

@@ -3,7 +3,9 @@
  * frontend's route map, the weighted splits and the SNI passthrough map,
  * each committed as one new version (see RuntimeApi.replaceMaps), and the
  * same content written to the files that haproxy.cfg loads, so a later
- * reload starts from what HAProxy holds. Which map files exist is structure
+ * reload starts from what HAProxy holds. A change confined to a few plain
+ * vhosts replaces only the route overlay map (route-overlay.ts); any other
+ * replaces the changed maps, then empties the overlay. Which map files exist is structure
  * (haproxy.cfg names them): both states of a plan have the same files.
  * Pure: returns the replacements and the files.
  */
@@ -12,6 +14,7 @@ import type { DesiredState } from '../../model/types.ts';
 import { mapFile, type RenderedFile } from '../config/render.ts';
 import { type MapEntry, routingMaps } from '../config/route-map.ts';
 import { PASSTHROUGH_MAP } from '../config/view.ts';
+import { planOverlay } from './route-overlay.ts';
 
 /** Content of each map file, by path relative to the config directory. */
 export type MapFiles = ReadonlyMap<string, string>;
@@ -30,13 +33,32 @@ export interface MapPlan {
   replace: MapReplacement[];
   write: RenderedFile[];
   files: MapFiles;
+  /** The vhosts the route overlay map holds once the plan is applied. */
+  overlay: ReadonlySet<string>;
 }
 
-/** `dir` is the config directory, as haproxy.cfg names it. */
-export function planMaps(before: RoutingState, applied: MapFiles, after: RoutingState, dir: string): MapPlan {
+/**
+ * `applied` and `overlay` are what HAProxy holds: the map files, and the vhosts in the
+ * route overlay. `dir` is the config directory, as haproxy.cfg names it.
+ */
+export function planMaps(
+  before: RoutingState,
+  applied: MapFiles,
+  overlay: ReadonlySet<string>,
+  after: RoutingState,
+  dir: string,
+): MapPlan {
   // The model hands back the same routing object when nothing in it changed.
-  if (before.routing === after.routing) return { replace: [], write: [], files: applied };
-  const plan: MapPlan = { replace: [], write: [], files: new Map() };
+  if (before.routing === after.routing) return { replace: [], write: [], files: applied, overlay };
+  return planOverlay(before, applied, overlay, after, dir) ?? planAllMaps(applied, after, dir);
+}
+
+/**
+ * Every map file whose content differs from `applied`, the route overlay last (empty): the
+ * base map is complete before the overlay empties. Also the fold of the overlay.
+ */
+export function planAllMaps(applied: MapFiles, after: RoutingState, dir: string): MapPlan {
+  const plan: MapPlan = { replace: [], write: [], files: new Map(), overlay: new Set() };
   const files = new Map<string, string>();
   for (const [path, entries] of entriesOf(after)) {
     const content = mapFile(entries);
