@@ -22,6 +22,7 @@ const ALL_TESTS = ['controller/**/*.test.ts', 'e2e/**/*.test.ts'];
 const ON_HAPROXY_30 = [
   'e2e/churn.test.ts',
   'e2e/runtime-first.test.ts',
+  'e2e/route-overlay.test.ts',
   'e2e/cluster-mode.test.ts',
   'e2e/lifecycle.test.ts',
   'e2e/bad-input.test.ts',
