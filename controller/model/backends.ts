@@ -140,6 +140,8 @@ interface Variants {
   endpoints: Endpoint[];
   /** The Service port the endpoints come from; none when the Service or port is missing. */
   source: EndpointSource | undefined;
+  /** Why there are no endpoints (Service or port missing), told to every referrer. */
+  unresolved?: { field: string; message: string };
 }
 
 /**
@@ -151,6 +153,7 @@ export class BackendCatalog {
   readonly #variants = new Map<string, Variants>();
   /** (base name, referrer, TLS) → backend name: each combination is resolved once. */
   readonly #resolved = new Map<string, string>();
+  readonly #users = new Map<string, Set<string>>();
   readonly #snapshot: Snapshot;
   readonly #configLayer: SettingsLayer | undefined;
   readonly #problems: Problem[];
@@ -187,7 +190,7 @@ export class BackendCatalog {
     const referrerKey = () => (referrer ? nsName(referrer.metadata.namespace, referrer.metadata.name) : '');
     const cacheKey = `${key ?? `${backendName(ref)}\u0000${referrerKey()}\u0000${tlsHost}`}${extra ? `\u0000${extra.key}` : ''}`;
     const cached = this.#resolved.get(cacheKey);
-    if (cached) return cached;
+    if (cached) return this.#usedBy(cached, referrerKey());
     const base = backendName(ref);
 
     const serviceKey = nsName(ref.namespace, ref.name);
@@ -272,9 +275,17 @@ export class BackendCatalog {
 
     let variants = this.#variants.get(base);
     if (!variants) {
-      variants = { byIdentity: new Map(), ...this.#endpoints(ref, referrerRef) };
+      variants = { byIdentity: new Map(), ...this.#endpoints(ref) };
       this.#variants.set(base, variants);
     }
+    // Each Ingress that names a missing Service or port hears of it, not only the first.
+    if (variants.unresolved)
+      this.#problems.push({
+        ref: referrerRef,
+        reason: 'UnresolvedReference',
+        severity: 'error',
+        ...variants.unresolved,
+      });
     // service-upstream: the cluster IP, which does not follow the EndpointSlices (no source).
     const upstream =
       settings.serviceUpstream && variants.source && clusterEndpoints(service, variants.source.port);
@@ -298,26 +309,39 @@ export class BackendCatalog {
       this.#memo.endpointSource(backend.name, upstream ? undefined : variants.source);
     }
     this.#resolved.set(cacheKey, backend.name);
-    return backend.name;
+    return this.#usedBy(backend.name, referrerKey());
   }
 
-  /** The endpoints of a Service port, reporting (once) why there are none. */
-  #endpoints(
-    ref: ServiceRef,
-    referrerRef: ProblemRef,
-  ): { endpoints: Endpoint[]; source: EndpointSource | undefined } {
+  #usedBy(name: string, referrer: string): string {
+    const users = this.#users.get(name);
+    if (users) users.add(referrer);
+    else this.#users.set(name, new Set([referrer]));
+    return name;
+  }
+
+  /** Backend name → `namespace/name` of each Ingress that uses it (`''`: a flag or a route of the Gateway API). */
+  users(): Map<string, Set<string>> {
+    return this.#users;
+  }
+
+  /** Names of the backends that share a Service port with another variant: named by who came first. */
+  variantNames(): Set<string> {
+    const names = new Set<string>();
+    for (const variants of this.#variants.values())
+      if (variants.byIdentity.size > 1)
+        for (const backend of variants.byIdentity.values()) names.add(backend.name);
+    return names;
+  }
+
+  /** The endpoints of a Service port, or why there are none. */
+  #endpoints(ref: ServiceRef): Pick<Variants, 'endpoints' | 'source' | 'unresolved'> {
     const serviceKey = nsName(ref.namespace, ref.name);
     const service = this.#snapshot.services.get(serviceKey);
-    const problem = (message: string) => {
-      this.#problems.push({
-        ref: referrerRef,
-        field: `backend ${serviceKey}`,
-        reason: 'UnresolvedReference',
-        message,
-        severity: 'error',
-      });
-      return { endpoints: [], source: undefined };
-    };
+    const problem = (message: string) => ({
+      endpoints: [],
+      source: undefined,
+      unresolved: { field: `backend ${serviceKey}`, message },
+    });
     if (!service) return problem(`Service ${serviceKey} not found; requests get 503 until it exists`);
     if (service.spec.type === 'ExternalName')
       return problem(

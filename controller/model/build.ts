@@ -21,13 +21,27 @@ export type { ModelOptions } from './steps/builder.ts';
 export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new ModelMemo()): DesiredState {
   // Only EndpointSlices changed since the last pass: the same state with fresh endpoints.
   const inputs = passInputs(snapshot, options);
-  const reused = memo.reusePass(inputs, (key) => snapshot.endpointSlices.get(key) ?? []);
+  // Only the rules of a few Ingresses changed: the last pass with those vhosts rebuilt.
+  memo.followRoutes(inputs, snapshot, options);
+  const reused = memo.reusePass(inputs, snapshot.endpointSlices);
   if (reused) {
     const ready = options.local ? servicesWithoutReadyEndpoints(reused.state.backends, snapshot) : [];
     return { ...reused.state, problems: dedupeProblems([...snapshot.problems, ...reused.own, ...ready]) };
   }
-  const { state, problems } = runBuildSteps({ snapshot, options, memo, problems: [...snapshot.problems] });
-  memo.rememberPass(inputs, state, problems.slice(snapshot.problems.length));
+  const { state, problems, routes } = runBuildSteps({
+    snapshot,
+    options,
+    memo,
+    problems: [...snapshot.problems],
+  });
+  memo.rememberPass({
+    inputs,
+    ingresses: snapshot.ingresses,
+    slices: snapshot.endpointSlices,
+    state,
+    own: problems.slice(snapshot.problems.length),
+    facts: routes.facts,
+  });
   return state;
 }
 

@@ -8,8 +8,11 @@
  */
 import type { Problem } from '../store/problems.ts';
 import type { EndpointSlice, Secret, ServicePort } from '../store/schemas.ts';
+import type { Snapshot } from '../store/store.ts';
 import { endpointsFor } from './endpoints.ts';
 import type { BackendPolicy } from './policy.ts';
+import { type RoutedPass, routeOnlyChange } from './route-delta.ts';
+import type { ModelOptions } from './steps/builder.ts';
 import type { TlsFile } from './tls.ts';
 import type {
   Backend,
@@ -47,6 +50,16 @@ export interface EndpointSource {
 const sameItems = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((item, i) => item === b[i]);
 
+/** A full pass, brought forward by route-only and endpoint changes. */
+export interface RememberedPass extends RoutedPass {
+  /** The snapshot's collections it read, all but the EndpointSlices (build.ts). */
+  inputs: readonly unknown[];
+  /** The EndpointSlices by Service the state's endpoints come from. */
+  slices: ReadonlyMap<string, readonly EndpointSlice[]>;
+  /** Where each backend takes its endpoints from. */
+  sources: ReadonlyMap<string, EndpointSource | undefined>;
+}
+
 export class ModelMemo {
   /** Keyed by `base\0referrer\0tls`. */
   readonly #resolutions = new Map<string, Resolution>();
@@ -58,15 +71,11 @@ export class ModelMemo {
   #routing: Routing | undefined;
   /** Where each backend of the pass being built takes its endpoints from. */
   #sources = new Map<string, EndpointSource | undefined>();
-  /** The last full pass, reused while none of its inputs but the EndpointSlices changed. */
-  #pass:
-    | {
-        inputs: readonly unknown[];
-        state: DesiredState;
-        own: readonly Problem[];
-        sources: ReadonlyMap<string, EndpointSource | undefined>;
-      }
-    | undefined;
+  /**
+   * The last pass, reused while none of its inputs but the EndpointSlices changed, and
+   * brought forward when only the rules of a few Ingresses did (route-delta.ts).
+   */
+  #pass: RememberedPass | undefined;
   /** Keys resolved in the current pass; the others are dropped at its end. */
   #usedResolutions = new Set<string>();
 
@@ -125,39 +134,74 @@ export class ModelMemo {
     this.#sources.set(name, source);
   }
 
-  /**
-   * Remembers a full pass: `inputs` are the snapshot's collections it read
-   * (all but the EndpointSlices), `own` the problems it found itself.
-   */
-  rememberPass(inputs: readonly unknown[], state: DesiredState, own: readonly Problem[]): void {
-    this.#pass = { inputs, state, own, sources: this.#sources };
+  /** Remembers a full pass, with where its backends' endpoints came from. */
+  rememberPass(pass: Omit<RememberedPass, 'sources'>): void {
+    this.#pass = { ...pass, sources: this.#sources };
     this.#sources = new Map();
   }
 
   /**
+   * Brings the last pass forward to `inputs` when they differ from its own only in the
+   * rules of a few Ingresses (route-delta.ts): reusePass then takes it as it takes an
+   * endpoint change. True when it did.
+   */
+  followRoutes(inputs: readonly unknown[], snapshot: Snapshot, options: ModelOptions): boolean {
+    const pass = this.#pass;
+    if (!pass || pass.ingresses === snapshot.ingresses) return false;
+    // Every input but the Ingresses is the one the pass read.
+    if (!pass.inputs.every((input, i) => input === inputs[i] || input === pass.ingresses)) return false;
+    const change = routeOnlyChange(pass, snapshot, options);
+    if (!change) return false;
+    const routing = this.routing(change.routing);
+    const followers = followersOf(pass);
+    this.#pass = {
+      ...pass,
+      inputs,
+      ingresses: snapshot.ingresses,
+      state: { ...pass.state, routing },
+      own: change.own,
+      facts: change.facts,
+    };
+    // The same backends in the same order: the same followers.
+    if (followers) followed.set(this.#pass, followers);
+    return true;
+  }
+
+  /**
    * The last pass with fresh endpoints, when only EndpointSlices changed since:
-   * an endpoint change costs a lookup per backend, not a rebuild.
+   * an endpoint change costs the backends of the Services whose slices changed.
    */
   reusePass(
     inputs: readonly unknown[],
-    slicesOf: (serviceKey: string) => readonly EndpointSlice[],
+    slices: ReadonlyMap<string, readonly EndpointSlice[]>,
   ): { state: DesiredState; own: readonly Problem[] } | undefined {
     const pass = this.#pass;
     if (!pass || !sameItems(pass.inputs, inputs)) return undefined;
+    const followers = followersOf(pass);
     // A backend built elsewhere (not from one Service port) may follow slices some other way.
-    if (pass.state.backends.some((b) => !pass.sources.has(b.name))) return undefined;
-    const backends = pass.state.backends.map((backend) => {
-      const source = pass.sources.get(backend.name);
-      if (!source) return backend;
-      const slices = slicesOf(source.serviceKey);
-      const endpoints = this.endpoints(source.port, slices, () => endpointsFor(source.port, slices));
-      return endpoints === backend.endpoints ? backend : { ...backend, endpoints };
-    });
-    // The same backends by name as the pass reused: only the changed ones are replaced.
-    for (const backend of backends)
-      if (this.#backends.get(backend.name) !== backend) this.#backends.set(backend.name, backend);
-    const state = { ...pass.state, backends };
-    this.#pass = { ...pass, state };
+    if (!followers) return undefined;
+    let backends = pass.state.backends;
+    if (slices !== pass.slices) {
+      const changed: string[] = [];
+      for (const [key, list] of slices) if (pass.slices.get(key) !== list) changed.push(key);
+      for (const key of pass.slices.keys()) if (!slices.has(key)) changed.push(key);
+      for (const key of changed)
+        for (const i of followers.get(key) ?? []) {
+          const backend = backends[i] as Backend;
+          const source = pass.sources.get(backend.name) as EndpointSource;
+          const list = slices.get(key) ?? [];
+          const endpoints = this.endpoints(source.port, list, () => endpointsFor(source.port, list));
+          if (endpoints === backend.endpoints) continue;
+          if (backends === pass.state.backends) backends = [...backends];
+          const next = { ...backend, endpoints };
+          backends[i] = next;
+          // The same backends by name as the pass reused: only the changed ones are replaced.
+          this.#backends.set(next.name, next);
+        }
+    }
+    const state = backends === pass.state.backends ? pass.state : { ...pass.state, backends };
+    this.#pass = { ...pass, state, slices };
+    followed.set(this.#pass, followers);
     return { state, own: pass.own };
   }
 
@@ -168,6 +212,28 @@ export class ModelMemo {
       if (!this.#usedResolutions.has(key)) this.#resolutions.delete(key);
     this.#usedResolutions = new Set();
   }
+}
+
+/** serviceKey → indexes of the pass's backends that take its endpoints; undefined: some backend follows none. */
+const followed = new WeakMap<object, ReadonlyMap<string, readonly number[]>>();
+
+function followersOf(pass: {
+  state: DesiredState;
+  sources: ReadonlyMap<string, EndpointSource | undefined>;
+}): ReadonlyMap<string, readonly number[]> | undefined {
+  const known = followed.get(pass);
+  if (known) return known;
+  const followers = new Map<string, number[]>();
+  for (const [i, backend] of pass.state.backends.entries()) {
+    if (!pass.sources.has(backend.name)) return undefined;
+    const source = pass.sources.get(backend.name);
+    if (!source) continue;
+    const list = followers.get(source.serviceKey);
+    if (list) list.push(i);
+    else followers.set(source.serviceKey, [i]);
+  }
+  followed.set(pass, followers);
+  return followers;
 }
 
 const sameSizing = (a: Backend['servers'], b: Backend['servers']): boolean =>

@@ -59,13 +59,34 @@ export class RouteTable {
   readonly #hosts = new Map<string, Set<number>>();
   /** `Kind namespace/name` of a route → why an Ingress keeps some of its hosts and paths. */
   readonly #shadowed = new Map<string, string[]>();
+  /** vhost → `namespace/name` of every Ingress whose routes for it depend on it (readers()). */
+  readonly #readers = new Map<string, Set<string>>();
+
+  /**
+   * Notes that what `owner` adds depends on who else claims `vhost`: a rule of its own, an
+   * alias or a redirect it tried, whether or not it won. Routes of a vhost depend only on
+   * the Ingresses that read it, which lets a route-only change rebuild just those (route-delta.ts).
+   */
+  noteReader(vhost: string, owner: ObjectRef): void {
+    if (owner.kind !== 'Ingress') return;
+    const key = `${owner.namespace}/${owner.name}`;
+    const readers = this.#readers.get(vhost);
+    if (readers) readers.add(key);
+    else this.#readers.set(vhost, new Set([key]));
+  }
+
+  /** vhost → the Ingresses that read it (noteReader). */
+  readers(): Map<string, Set<string>> {
+    return this.#readers;
+  }
 
   /**
    * Declares a vhost named by a rule, even one whose paths are all invalid or
    * absent: its requests must reach its own defaultBackend or the 404, never
    * the catch-all vhost's rules.
    */
-  addHost(vhost: string, ports?: readonly number[]): void {
+  addHost(vhost: string, ports?: readonly number[], owner?: ObjectRef): void {
+    if (owner) this.noteReader(vhost, owner);
     if (vhost === ANY_HOST) return;
     const known = this.#hosts.get(vhost);
     if (known) for (const port of portsOf(ports)) known.add(port);
@@ -74,7 +95,7 @@ export class RouteTable {
 
   /** Adds one path. `ImplementationSpecific` comes as `Prefix`, or `StringPrefix` in the ingress-nginx dialect. */
   add(vhost: string, written: string, match: PathMatch, candidate: CandidateInput): void {
-    this.addHost(vhost, candidate.ports);
+    this.addHost(vhost, candidate.ports, candidate.owner);
     const path = match === 'Prefix' ? normalizePrefix(written) : written;
     const conditions = candidate.conditions?.length ? candidate.conditions : undefined;
     const ports = candidate.ports && normalizePorts(candidate.ports);

@@ -25,6 +25,7 @@ export function addServerAliases(input: AliasInput): void {
     if (!aliases) continue;
     const ref = objectRef('Ingress', ingress.metadata);
     for (const alias of aliases) {
+      input.table.noteReader(alias, ref);
       if (named.has(alias) || taken.has(alias)) {
         input.problems.push({
           ref,

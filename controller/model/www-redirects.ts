@@ -41,6 +41,7 @@ export function addWwwRedirects(input: WwwRedirectInput): void {
     const rules = rulesOf(ingress);
     for (const path of rules.paths) {
       const from = otherSpelling(path.vhost);
+      if (from) input.table.noteReader(from, rules.ref);
       if (!from || named.has(from)) continue;
       named.add(from);
       const backend = input.backends.use(path.ref, ingress, rules.ref, false, undefined, {

@@ -67,6 +67,19 @@ export interface ClassesResult {
   ingresses: Ingress[];
 }
 
+/**
+ * Who depends on what in the route table: a route-only change rebuilds the
+ * vhosts it touches from their readers alone (route-delta.ts).
+ */
+export interface RouteFacts {
+  /** vhost → `namespace/name` of every Ingress whose routes for it depend on it (RouteTable.noteReader). */
+  readers: Map<string, Set<string>>;
+  /** Backend name → the Ingresses that use it (`''`: a flag or the Gateway API). */
+  users: Map<string, Set<string>>;
+  /** Backends named by which variant of their Service port came first. */
+  variantNames: ReadonlySet<string>;
+}
+
 /** routes.ts: the route table resolved, and the backends routes name. */
 export interface RoutesResult {
   /** Vhosts, routes, splits and default backend; passthrough still empty (policies.ts). */
@@ -78,6 +91,7 @@ export interface RoutesResult {
   backends: Backend[];
   /** Server TLS files (CA bundles, client certificates) the backends' settings name. */
   serverFiles: TlsFile[];
+  facts: RouteFacts;
 }
 
 /** backends.ts: the backends as served. */

@@ -50,6 +50,11 @@ export const routes: BuildStep<'routes'> = {
     let catchAll: CatchAll | undefined;
     const reportedServices = new Set<object>();
 
+    // Every rule host is read by its Ingress, canaries included (they follow a main Ingress's host).
+    for (const ingress of ingresses) {
+      const rules = rulesOf(ingress);
+      for (const vhost of rules.vhosts) table.noteReader(vhost, rules.ref);
+    }
     const regexes = regexPaths(ingresses, configLayer, options, problems);
     const cookies = cookiePaths(ingresses, configLayer, options);
     const errorPages = errorPagePaths({
@@ -174,6 +179,7 @@ export const routes: BuildStep<'routes'> = {
       gatewayApi,
       backends: [...backends.list(), ...gatewayRouting.backends],
       serverFiles: backends.files(),
+      facts: { readers: table.readers(), users: backends.users(), variantNames: backends.variantNames() },
     };
   },
 };
