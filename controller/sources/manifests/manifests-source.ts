@@ -23,6 +23,8 @@ export class ManifestsSource implements Source {
   /** Reads in flight per file, so that a burst of events reads the file once more at most. */
   readonly #pending = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
+  /** Per file, the objects of its last read by document (parse-file.ts). */
+  readonly #documents = new Map<string, ReadonlyMap<string, Parsed>>();
 
   constructor(dir: string, log: Logger) {
     this.#dir = dir;
@@ -47,6 +49,7 @@ export class ManifestsSource implements Source {
       watcher.on('add', onFile).on('change', onFile);
       watcher.on('unlink', (path) => {
         this.#lastGood.delete(path);
+        this.#documents.delete(path);
         store.replaceOrigin(this.#origin(path), []);
       });
       watcher.on('error', (error) =>
@@ -101,7 +104,8 @@ export class ManifestsSource implements Source {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const contents = parseManifestFile(origin, text);
+    const contents = parseManifestFile(origin, text, this.#documents.get(path));
+    if (!contents.unreadable) this.#documents.set(path, contents.byDocument);
     let objects = contents.objects;
     const previous = this.#lastGood.get(path) ?? [];
     if (contents.unreadable) {

@@ -241,7 +241,25 @@ spec:
       problems: [],
       rejected: [],
       unreadable: false,
+      byDocument: new Map(),
     });
+  });
+
+  it('gives a document read again unchanged back as the same object, and a changed one anew', () => {
+    const other = SERVICE_YAML.replace('name: web', 'name: api');
+    const first = parseManifestFile('f.yaml', `${SERVICE_YAML}\n---\n${other}`);
+    assert.equal(first.objects.length, 2);
+    const again = parseManifestFile(
+      'f.yaml',
+      `${SERVICE_YAML}\n---\n${other.replace('port: 80', 'port: 81')}`,
+      first.byDocument,
+    );
+    assert.equal(again.objects[0], first.objects[0]);
+    assert.notEqual(again.objects[1], first.objects[1]);
+    assert.deepEqual(
+      again.objects[1],
+      parseManifestFile('g.yaml', other.replace('port: 80', 'port: 81')).objects[0],
+    );
   });
 });
 

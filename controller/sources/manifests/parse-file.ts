@@ -7,6 +7,7 @@
  * client's loadAllYaml fails the whole file on an empty document (a trailing
  * `---`, a comment-only document), which kubectl and Helm output often has.
  */
+import { createHash } from 'node:crypto';
 import { loadAll } from 'js-yaml';
 import type { Problem } from '../../store/problems.ts';
 import { type Parsed, parseObject, refKey } from '../../store/store.ts';
@@ -19,6 +20,8 @@ export interface FileContents {
   rejected: string[];
   /** The file as a whole could not be read as YAML. */
   unreadable: boolean;
+  /** Each valid document's object by a digest of its JSON: the next read of the file reuses them. */
+  byDocument: Map<string, Parsed>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -41,8 +44,23 @@ function readDocuments(text: string): unknown[] {
   return structuredClone(loadAll(text));
 }
 
-export function parseManifestFile(file: string, text: string): FileContents {
-  const result: FileContents = { objects: [], problems: [], rejected: [], unreadable: false };
+/**
+ * `known`: the previous read's byDocument. A document read again unchanged comes back as
+ * the same object, unvalidated again: a file rewritten around one change costs that change,
+ * and the store sees the others as unchanged by identity.
+ */
+export function parseManifestFile(
+  file: string,
+  text: string,
+  known: ReadonlyMap<string, Parsed> = new Map(),
+): FileContents {
+  const result: FileContents = {
+    objects: [],
+    problems: [],
+    rejected: [],
+    unreadable: false,
+    byDocument: new Map(),
+  };
   let documents: unknown[];
   try {
     documents = readDocuments(text);
@@ -69,7 +87,10 @@ export function parseManifestFile(file: string, text: string): FileContents {
     items.forEach((item, itemIndex) => {
       const where =
         items.length > 1 || item !== document ? `${file}#${index}.items[${itemIndex}]` : `${file}#${index}`;
-      const parsed = parseObject(item);
+      const digest = createHash('sha1').update(JSON.stringify(item)).digest('base64');
+      const again = known.get(digest);
+      const parsed = again ? ({ ok: true, value: again } as const) : parseObject(item);
+      if (parsed.ok) result.byDocument.set(digest, parsed.value);
       const warning = parsed.ok
         ? unusedObjectProblem(parsed.value)
         : parsed.ignored && ignoredKindProblem(item, where);
