@@ -12,7 +12,7 @@ import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { Backend, DesiredState } from '../model/types.ts';
+import type { DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
@@ -72,8 +72,6 @@ export class ConfigLoadError extends Error {
 
 interface Applied {
   state: DesiredState;
-  /** The state's backends by name. */
-  backends: ReadonlyMap<string, Backend>;
   structure: string;
   slots: SlotTable;
   maps: MapFiles;
@@ -143,7 +141,7 @@ export class Applier {
   /** The Runtime API path, or the reason it cannot take this change. */
   async #applyAtRunTime(applied: Applied, state: DesiredState): Promise<ApplyOutcome | { reload: string }> {
     const { metrics, log, paths, runtime } = this.#deps;
-    const servers = planRuntime(applied.slots, state.backends, applied.backends);
+    const servers = planRuntime(applied.slots, state.backends, applied.state.backends);
     if (servers.kind === 'reload') return { reload: servers.reason };
     const certificates = planCertificates(applied.state.tls, state.tls, paths.configDir);
     const maps = planMaps(applied.state, applied.maps, applied.overlay, state, paths.configDir);
@@ -247,7 +245,6 @@ export class Applier {
     this.#installProblems = installProblemsOf(result);
     this.#applied = {
       state,
-      backends: byName(state),
       structure,
       slots,
       maps: mapFilesOf(state),
@@ -402,23 +399,14 @@ const oneLine = (output: string): string =>
     .join(' | ')
     .slice(0, 1000);
 
-const byName = (state: DesiredState): Map<string, Backend> => new Map(state.backends.map((b) => [b.name, b]));
-
-/**
- * What HAProxy holds after a runtime change. The structure did not change, so the backends
- * have the same names: only those that changed are replaced, in the applied map itself (a
- * runtime pass at 10,000 backends then allocates no map of them).
- */
+/** What HAProxy holds after a runtime change: the state's backends are the next pass's `previous` (diff.ts). */
 function appliedAtRunTime(
   applied: Applied,
   state: DesiredState,
   slots: SlotTable,
   maps: { files: MapFiles; overlay: ReadonlySet<string> },
 ): Applied {
-  const backends = applied.backends as Map<string, Backend>;
-  for (const backend of state.backends)
-    if (backends.get(backend.name) !== backend) backends.set(backend.name, backend);
-  return { ...applied, state, backends, slots, maps: maps.files, overlay: maps.overlay };
+  return { ...applied, state, slots, maps: maps.files, overlay: maps.overlay };
 }
 
 /** Read once: the limit does not change under a running process. */
