@@ -13,7 +13,10 @@ import { createHash } from 'node:crypto';
 import type { Backend, DesiredState } from '../model/types.ts';
 import { planRoutes } from './config/route-map.ts';
 
-/** Planned once per routing object: the model hands back unchanged routing as the same object. */
+/**
+ * Planned once per routing object: the model hands back unchanged routing as the same object,
+ * and planRoutes plans a change confined to a few plain vhosts from its last plan.
+ */
 const routingStructures = new WeakMap<DesiredState['routing'], { ports: string; structure: unknown }>();
 
 /** What haproxy.cfg holds of the routing: each frontend's map, wildcard lookups and rule conditions. */

@@ -51,10 +51,13 @@ export function plainVhostChange(before: Routing, after: Routing): VhostChange |
   if (!sameJson(before.splits ?? [], after.splits ?? [])) return undefined;
   if (!sameJson(before.passthrough, after.passthrough)) return undefined;
   const vhosts = new Set<string>();
+  /** Changed vhosts whose routes (if any) are in `routes` already. */
+  const walked = new Set<string>();
   const routes: Route[] = [];
   let plain = true;
   const changed = (name: string, beforeRoutes: readonly Route[], afterRoutes: readonly Route[]) => {
     vhosts.add(name);
+    walked.add(name);
     if (name.startsWith('**.') || !beforeRoutes.every(plainRoute) || !afterRoutes.every(plainRoute))
       plain = false;
     routes.push(...afterRoutes);
@@ -117,9 +120,8 @@ export function plainVhostChange(before: Routing, after: Routing): VhostChange |
   if (!plain) return undefined;
   const entries = vb.filter((v) => vhosts.has(v.name));
   // A vhost found changed only by its entry: its routes (unchanged) are still those of `after`.
-  const withRoutes = new Set(routes.map((r) => r.vhost));
   for (const name of vhosts)
-    if (!withRoutes.has(name)) {
+    if (!walked.has(name)) {
       const own = b.filter((r) => r.vhost === name);
       if (name.startsWith('**.') || !own.every(plainRoute)) return undefined;
       routes.push(...own);
