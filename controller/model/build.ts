@@ -23,7 +23,7 @@ export function buildModel(snapshot: Snapshot, options: ModelOptions, memo = new
   const inputs = passInputs(snapshot, options);
   // Only the rules of a few Ingresses changed: the last pass with those vhosts rebuilt.
   memo.followRoutes(inputs, snapshot, options);
-  const reused = memo.reusePass(inputs, snapshot.endpointSlices);
+  const reused = memo.reusePass(inputs, snapshot);
   if (reused) {
     const ready = options.local ? servicesWithoutReadyEndpoints(reused.state.backends, snapshot) : [];
     return { ...reused.state, problems: dedupeProblems([...snapshot.problems, ...reused.own, ...ready]) };

@@ -173,7 +173,7 @@ export class ModelMemo {
    */
   reusePass(
     inputs: readonly unknown[],
-    slices: ReadonlyMap<string, readonly EndpointSlice[]>,
+    { endpointSlices: slices, endpointSliceChanges: delta }: Snapshot,
   ): { state: DesiredState; own: readonly Problem[] } | undefined {
     const pass = this.#pass;
     if (!pass || !sameItems(pass.inputs, inputs)) return undefined;
@@ -182,9 +182,15 @@ export class ModelMemo {
     if (!followers) return undefined;
     let backends = pass.state.backends;
     if (slices !== pass.slices) {
-      const changed: string[] = [];
-      for (const [key, list] of slices) if (pass.slices.get(key) !== list) changed.push(key);
-      for (const key of pass.slices.keys()) if (!slices.has(key)) changed.push(key);
+      // The store says which lists changed since the slices this pass read; else compare them all.
+      let changed: Iterable<string>;
+      if (delta?.from === pass.slices) changed = delta.services;
+      else {
+        const differ: string[] = [];
+        for (const [key, list] of slices) if (pass.slices.get(key) !== list) differ.push(key);
+        for (const key of pass.slices.keys()) if (!slices.has(key)) differ.push(key);
+        changed = differ;
+      }
       for (const key of changed)
         for (const i of followers.get(key) ?? []) {
           const backend = backends[i] as Backend;

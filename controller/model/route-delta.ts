@@ -107,8 +107,8 @@ export function routeOnlyChange(
   const next = after.policies.routing;
   const routing: Routing = {
     ...last,
-    routes: splice(last.routes, next.routes, vhosts, (r) => r.vhost),
-    vhosts: splice(last.vhosts, next.vhosts, vhosts, (v) => v.name),
+    routes: splice(last.routes, next.routes, vhosts, routeVhost),
+    vhosts: splice(last.vhosts, next.vhosts, vhosts, vhostName),
   };
   return { routing, own, facts: nextFacts(pass.facts, before, after, members, vhosts) };
 }
@@ -206,11 +206,37 @@ function ownProblems(
   return [...kept, ...after.filter(ofMember)];
 }
 
+/**
+ * Where the items of `vhost` sit in `items`, which are sorted by vhost (routes by
+ * compareRoutes, vhosts by name): found by bisection, so a change costs its vhosts.
+ */
+function rangeOf<T>(items: readonly T[], vhost: string, vhostOf: (item: T) => string): [number, number] {
+  const bound = (above: (v: string) => boolean) => {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (above(vhostOf(items[middle] as T))) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
+  return [bound((v) => v >= vhost), bound((v) => v > vhost)];
+}
+
+const routeVhost = (route: Route): string => route.vhost;
+const vhostName = (vhost: Routing['vhosts'][number]): string => vhost.name;
+
+/** The items of `vhosts`, in order. */
+function itemsOf<T>(items: readonly T[], vhosts: ReadonlySet<string>, vhostOf: (item: T) => string): T[] {
+  return [...vhosts].sort().flatMap((vhost) => items.slice(...rangeOf(items, vhost, vhostOf)));
+}
+
 /** The routes and vhosts of `routing` whose vhost is one of `vhosts`. */
 function routesIn(routing: Routing, vhosts: ReadonlySet<string>): Pick<Routing, 'routes' | 'vhosts'> {
   return {
-    routes: routing.routes.filter((r) => vhosts.has(r.vhost)),
-    vhosts: routing.vhosts.filter((v) => vhosts.has(v.name)),
+    routes: itemsOf(routing.routes, vhosts, routeVhost),
+    vhosts: itemsOf(routing.vhosts, vhosts, vhostName),
   };
 }
 
@@ -279,23 +305,22 @@ function servedAs(backends: readonly Backend[], name: string): Backend | undefin
   return undefined;
 }
 
-/** `last` without the items of `vhosts`, with `next`'s (all of `vhosts`) merged in by vhost order. */
+/** `last` with the items of `vhosts` replaced by `next`'s (all of `vhosts`, sorted by vhost). */
 function splice<T>(
   last: readonly T[],
   next: readonly T[],
   vhosts: ReadonlySet<string>,
   vhostOf: (item: T) => string,
 ): T[] {
-  const out: T[] = [];
-  let j = 0;
-  for (const item of last) {
-    const vhost = vhostOf(item);
-    if (vhosts.has(vhost)) continue;
-    while (j < next.length && vhostOf(next[j] as T) < vhost) out.push(next[j++] as T);
-    out.push(item);
+  const parts: (readonly T[])[] = [];
+  let from = 0;
+  for (const vhost of [...vhosts].sort()) {
+    const [start, end] = rangeOf(last, vhost, vhostOf);
+    parts.push(last.slice(from, start), next.slice(...rangeOf(next, vhost, vhostOf)));
+    from = end;
   }
-  while (j < next.length) out.push(next[j++] as T);
-  return out;
+  parts.push(last.slice(from));
+  return parts.flat();
 }
 
 /** The facts of the last pass with the neighbourhood's readers and users as they are now. */

@@ -83,6 +83,14 @@ export interface Snapshot {
   readonly services: ReadonlyMap<string, KindMap['Service']>;
   /** EndpointSlices grouped by `namespace/service-name`. */
   readonly endpointSlices: ReadonlyMap<string, readonly KindMap['EndpointSlice'][]>;
+  /**
+   * When the store regrouped only some Services' slices: which lists may differ from those
+   * of `from` (the previous snapshot's endpointSlices), so a reader of both skips the rest.
+   */
+  readonly endpointSliceChanges?: {
+    readonly from: ReadonlyMap<string, readonly KindMap['EndpointSlice'][]>;
+    readonly services: ReadonlySet<string>;
+  };
   readonly secrets: ReadonlyMap<string, KindMap['Secret']>;
   readonly configMaps: ReadonlyMap<string, KindMap['ConfigMap']>;
   /** Namespaces by name, for their labels. */
@@ -300,6 +308,8 @@ export class Store extends EventEmitter<{ change: [] }> {
       ingresses: collection('Ingress', last?.ingresses, () => objects('Ingress')),
       ingressClasses: collection('IngressClass', last?.ingressClasses, () => objects('IngressClass')),
       services: collection('Service', last?.services, () => keyed('Service', byNsName)),
+      ...(regroupSlices &&
+        last && { endpointSliceChanges: { from: last.endpointSlices, services: changedServices } }),
       endpointSlices:
         regroupSlices && last
           ? this.#regroup(last.endpointSlices, changedServices)
