@@ -30,7 +30,7 @@ import { planCertificates } from './runtime/certificates.ts';
 import { planRuntime } from './runtime/diff.ts';
 import { type MapFiles, mapFilesOf, planAllMaps, planMaps } from './runtime/maps.ts';
 import { planPatternFiles } from './runtime/pattern-files.ts';
-import { excessSlots, planSlots, type SlotTable } from './runtime/slots.ts';
+import { excessSlots, planSlots, type Slot, type SlotTable } from './runtime/slots.ts';
 import { describeChange, structureOf } from './structure.ts';
 
 export interface ApplierDeps {
@@ -153,7 +153,7 @@ export class Applier {
       maps.replace.length === 0 &&
       patterns.replace.length === 0
     ) {
-      this.#applied = appliedAtRunTime(applied, state, servers.slots, maps);
+      this.#applied = appliedAtRunTime(applied, state, servers.changed, maps);
       this.#queueDeletions(servers.deletions.length);
       return 'unchanged';
     }
@@ -166,7 +166,7 @@ export class Applier {
     const patterned = await runtime.replaceAcls(patterns.replace);
     await replaceFiles(paths.configDir, patterns.write);
     await removeFiles(paths.configDir, certificates.remove);
-    this.#applied = appliedAtRunTime(applied, state, servers.slots, maps);
+    this.#applied = appliedAtRunTime(applied, state, servers.changed, maps);
     if (maps.replace.length > 0) {
       if (applied.overlay.size > 0 && maps.overlay.size === 0)
         log.debug({ vhosts: applied.overlay.size }, 'folded the route overlay into the route map');
@@ -399,14 +399,19 @@ const oneLine = (output: string): string =>
     .join(' | ')
     .slice(0, 1000);
 
-/** What HAProxy holds after a runtime change: the state's backends are the next pass's `previous` (diff.ts). */
+/**
+ * What HAProxy holds after a runtime change: the changed slot lists set in the applier's
+ * own table (a copy of 10,000 entries per endpoint change would cost more than the change),
+ * and the state's backends as the next plan's `previous` (diff.ts).
+ */
 function appliedAtRunTime(
   applied: Applied,
   state: DesiredState,
-  slots: SlotTable,
+  changed: ReadonlyMap<string, Slot[]>,
   maps: { files: MapFiles; overlay: ReadonlySet<string> },
 ): Applied {
-  return { ...applied, state, slots, maps: maps.files, overlay: maps.overlay };
+  for (const [name, slots] of changed) applied.slots.set(name, slots);
+  return { ...applied, state, maps: maps.files, overlay: maps.overlay };
 }
 
 /** Read once: the limit does not change under a running process. */

@@ -13,8 +13,9 @@ export type RuntimePlan =
   | {
       kind: 'runtime';
       commands: string[];
-      slots: SlotTable;
-      /** `backend/server` names to delete once drained (`del server`); they stay in `slots` until then. */
+      /** The slot lists of the backends whose slots change; every other backend keeps its own. */
+      changed: ReadonlyMap<string, Slot[]>;
+      /** `backend/server` names to delete once drained (`del server`); they stay in their slots until then. */
       deletions: string[];
     }
   | { kind: 'reload'; reason: string };
@@ -23,8 +24,8 @@ export type RuntimePlan =
  * `previous` holds the backends the applied slots were planned for, in order: a
  * backend the model handed back unchanged (the same object at the same place)
  * keeps its slots as they are, without a lookup. At 10,000 backends a change of
- * one then costs one backend, and the slot table is copied only when some
- * backend's slots change.
+ * one then costs one backend: the plan names the slot lists that change, and the
+ * applier folds them into its table once HAProxy took the commands (withChanges).
  */
 export function planRuntime(
   applied: SlotTable,
@@ -33,7 +34,7 @@ export function planRuntime(
 ): RuntimePlan {
   const commands: string[] = [];
   const deletions: string[] = [];
-  let next: Map<string, Slot[]> | undefined;
+  const changed = new Map<string, Slot[]>();
   const aligned = previous.length === backends.length;
   for (const [i, backend] of backends.entries()) {
     if (aligned && previous[i] === backend) continue;
@@ -90,11 +91,20 @@ export function planRuntime(
     }
     slots.sort(bySlotName);
     for (const slot of excessSlots(backend, slots)) deletions.push(server(slot));
-    next ??= new Map(applied);
-    next.set(backend.name, slots);
+    changed.set(backend.name, slots);
   }
-  // The runtime path serves the same backends by name (structure.ts): the others keep their slots.
-  return { kind: 'runtime', commands, slots: next ?? applied, deletions };
+  return { kind: 'runtime', commands, changed, deletions };
+}
+
+/**
+ * `table` with a plan's changed slot lists; the runtime path serves the same backends by
+ * name (structure.ts), so no other entry comes or goes. A copy: the applier, which owns
+ * its table, sets the changes in place instead.
+ */
+export function withChanges(table: SlotTable, changed: ReadonlyMap<string, Slot[]>): SlotTable {
+  const next = new Map(table);
+  for (const [name, slots] of changed) next.set(name, slots);
+  return next;
 }
 
 /** True when every pod of the backend already sits in a slot with the right state. */
