@@ -454,7 +454,9 @@ function groupLines(group: RuleGroup, map: string): string[] {
  * canonical host (without `:port`, lowercased), then `*.` + the host without
  * its first label, then the Gateway wildcard suffixes (most labels first),
  * then `*`; the first lookup that finds a key decides. Rule groups and
- * splits are left to the caller (see route-simulation.ts).
+ * splits are left to the caller (see route-simulation.ts). `entries` are the
+ * plan's: the map ROUTE_MAP and its overlay make together (the base map with
+ * the overlay's vhosts replaced), so the overlay needs no lookup of its own.
  */
 export function lookupRoute(
   entries: readonly MapEntry[],
