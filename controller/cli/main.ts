@@ -112,7 +112,7 @@ export async function run(
     debounceMs: options['sync-debounce'],
     maxDelayMs: Math.max(100, options['sync-debounce'] * 10),
     onModel: cluster && ((state, snapshot) => cluster.reporter.update(state, snapshot)),
-    afterPass: (seconds) => idleCollector.passDone(seconds),
+    afterPass: (seconds, pending) => idleCollector.passDone(seconds, pending),
   });
   // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
   const resync = () => {

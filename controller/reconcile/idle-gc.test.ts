@@ -47,6 +47,18 @@ describe('IdleCollector', () => {
     assert.equal(collections(), 1);
   });
 
+  it('collects at once between an expensive pass and one already due, and not again after', (t) => {
+    t.after(() => mock.timers.reset());
+    const { collector, collections } = setup();
+    collector.passDone(0.01, true);
+    assert.equal(collections(), 0, 'nothing owed after a cheap pass');
+    collector.passDone(EXPENSIVE_PASS_SECONDS, true);
+    assert.equal(collections(), 1);
+    collector.passDone(0.01, false);
+    mock.timers.tick(QUIET * 10);
+    assert.equal(collections(), 1, 'the debt was paid');
+  });
+
   it('does nothing without a gc function (no --expose-gc), and stop() cancels', (t) => {
     t.after(() => mock.timers.reset());
     mock.timers.enable({ apis: ['setTimeout'] });

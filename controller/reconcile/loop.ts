@@ -28,8 +28,11 @@ export interface LoopOptions {
   maxDelayMs: number;
   /** Sees every model built, with the snapshot it came from (cluster mode: status and Events). */
   onModel?: (state: DesiredState, snapshot: Snapshot) => void;
-  /** Told how long each pass took, failed ones included (the idle collector). */
-  afterPass?: (seconds: number) => void;
+  /**
+   * Told how long each pass took, failed ones included, and whether another is already due
+   * (changes arrived meanwhile): the idle collector.
+   */
+  afterPass?: (seconds: number, pending: boolean) => void;
 }
 
 export class ReconcileLoop {
@@ -191,7 +194,7 @@ export class ReconcileLoop {
       const seconds = (performance.now() - started) / 1000;
       this.#metrics.reconcileSeconds.set(seconds);
       this.#metrics.reconcileDuration.observe(seconds);
-      this.#timing.afterPass?.(seconds);
+      this.#timing.afterPass?.(seconds, this.#dirtySince !== undefined);
     }
   }
 

@@ -127,6 +127,8 @@ export class Store extends EventEmitter<{ change: [] }> {
   readonly #dirty = new Set<Kind>();
   /** Which Services' EndpointSlices changed: an endpoint change regroups those only. */
   readonly #slices = new SliceIndex();
+  /** How many origins define each object: duplicates are looked for only where there are some. */
+  readonly #definitions = new Definitions();
   #generation = 0;
 
   get generation(): number {
@@ -154,7 +156,10 @@ export class Store extends EventEmitter<{ change: [] }> {
       if (!entries.has(key)) {
         this.#dirty.add(old.parsed.kind);
         this.#trackSlice(origin, key, old, -1);
+        this.#definitions.count(old.parsed.kind, key, -1);
       }
+    for (const [key, entry] of entries)
+      if (!previous?.has(key)) this.#definitions.count(entry.parsed.kind, key, 1);
     if (entries.size === 0) this.#byOrigin.delete(origin);
     else this.#byOrigin.set(origin, entries);
     this.#indexKinds(origin, previous, entries);
@@ -171,6 +176,7 @@ export class Store extends EventEmitter<{ change: [] }> {
     const entry = { origin, parsed };
     const old = entries.get(key);
     if (old) this.#trackSlice(origin, key, old, -1);
+    else this.#definitions.count(parsed.kind, key, 1);
     this.#trackSlice(origin, key, entry, 1);
     entries.set(key, entry);
     this.#kindEntries(parsed.kind, origin).set(key, entry);
@@ -183,6 +189,7 @@ export class Store extends EventEmitter<{ change: [] }> {
     if (old) this.#trackSlice(origin, refKey(ref), old, -1);
     if (this.#byOrigin.get(origin)?.delete(refKey(ref))) {
       if (ref.kind in KIND_SCHEMAS) {
+        this.#definitions.count(ref.kind as Kind, refKey(ref), -1);
         this.#dirty.add(ref.kind as Kind);
         this.#byKind
           .get(ref.kind as Kind)
@@ -269,9 +276,12 @@ export class Store extends EventEmitter<{ change: [] }> {
     const seen = new Map<string, Entry>();
     for (const [kind, origins] of this.#byKind) {
       if (!rebuild(kind)) continue;
+      // While no object of the kind is defined twice, nothing needs checking: 10,000 Ingresses
+      // then cost a pass over their entries, not a map of their keys.
+      const unique = this.#definitions.unique(kind);
       for (const origin of [...origins.keys()].sort()) {
         for (const [key, entry] of origins.get(origin) ?? []) {
-          const existing = seen.get(key);
+          const existing = unique ? undefined : seen.get(key);
           if (existing) {
             const list = duplicates.get(kind) ?? [];
             list.push({
@@ -283,7 +293,7 @@ export class Store extends EventEmitter<{ change: [] }> {
             duplicates.set(kind, list);
             continue;
           }
-          seen.set(key, entry);
+          if (!unique) seen.set(key, entry);
           const list = chosen.get(kind) ?? [];
           list.push(entry);
           chosen.set(kind, list);
@@ -361,6 +371,25 @@ export class Store extends EventEmitter<{ change: [] }> {
     this.#previous = { snapshot, duplicates };
     this.#dirty.clear();
     return snapshot;
+  }
+}
+
+/** How many origins define each object key, and per kind how many keys more than one does. */
+class Definitions {
+  readonly #counts = new Map<string, number>();
+  readonly #shared = new Map<Kind, number>();
+
+  count(kind: Kind, key: string, delta: 1 | -1): void {
+    const count = (this.#counts.get(key) ?? 0) + delta;
+    if ((delta === 1 && count === 2) || (delta === -1 && count === 1))
+      this.#shared.set(kind, (this.#shared.get(kind) ?? 0) + delta);
+    if (count <= 0) this.#counts.delete(key);
+    else this.#counts.set(key, count);
+  }
+
+  /** True while no object of `kind` is defined by two origins. */
+  unique(kind: Kind): boolean {
+    return (this.#shared.get(kind) ?? 0) === 0;
   }
 }
 
