@@ -54,7 +54,28 @@ function backendStructure(backend: Backend): string {
   return structure;
 }
 
-let lastStructure: { head: string; parts: readonly string[]; digest: string } | undefined;
+let lastStructure:
+  | { head: string; backends: readonly Backend[]; parts: readonly string[]; digest: string }
+  | undefined;
+
+/**
+ * Each backend's digest, the last call's where the backend is the same object at the same
+ * place; undefined when they are all the last call's (the common runtime pass).
+ */
+function backendParts(backends: readonly Backend[]): string[] | undefined {
+  const last = lastStructure;
+  if (!last || last.backends.length !== backends.length) return backends.map(backendStructure);
+  let parts: string[] | undefined;
+  for (let i = 0; i < backends.length; i++) {
+    const backend = backends[i] as Backend;
+    if (backend === last.backends[i]) continue;
+    const part = backendStructure(backend);
+    if (part === last.parts[i]) continue;
+    parts ??= [...last.parts];
+    parts[i] = part;
+  }
+  return parts;
+}
 
 /** A digest of everything in the state that haproxy.cfg holds: equal digests, no reload. */
 export function structureOf(state: DesiredState): string {
@@ -78,16 +99,14 @@ export function structureOf(state: DesiredState): string {
   });
   // A runtime pass changes a few backends' endpoints, which are not structure: when every
   // backend's digest is the one of the last call, so is the whole.
-  const parts = backends.map(backendStructure);
+  const parts = backendParts(backends);
   const last = lastStructure;
-  if (
-    last &&
-    last.head === head &&
-    last.parts.length === parts.length &&
-    last.parts.every((p, i) => p === parts[i])
-  )
+  if (last && !parts && last.head === head) {
+    lastStructure = { ...last, backends };
     return last.digest;
-  lastStructure = { head, parts, digest: digest(`${head}\n${parts.join('\n')}`) };
+  }
+  const all = parts ?? (last?.parts as readonly string[]);
+  lastStructure = { head, backends, parts: all, digest: digest(`${head}\n${all.join('\n')}`) };
   return lastStructure.digest;
 }
 

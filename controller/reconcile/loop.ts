@@ -19,6 +19,7 @@ import {
   refLabel,
 } from '../store/problems.ts';
 import type { Snapshot, Store } from '../store/store.ts';
+import { EndpointTally } from './endpoint-tally.ts';
 import { PendingChanges } from './pending-changes.ts';
 
 export interface LoopOptions {
@@ -54,6 +55,7 @@ export class ReconcileLoop {
   readonly #changes: PendingChanges;
   /** What earlier passes computed: a pass costs what changed. */
   readonly #memo = new ModelMemo();
+  readonly #endpoints = new EndpointTally();
 
   constructor(
     store: Store,
@@ -129,11 +131,9 @@ export class ReconcileLoop {
       const state = buildModel(snapshot, this.#model, this.#memo);
       const modelMs = performance.now() - modelStarted;
       this.#metrics.backends.set(state.backends.length);
-      let ready = 0;
-      let draining = 0;
-      for (const b of state.backends) for (const e of b.endpoints) e.state === 'ready' ? ready++ : draining++;
+      const { ready, drain } = this.#endpoints.count(state.backends);
       this.#metrics.endpoints.set(ready, { state: 'ready' });
-      this.#metrics.endpoints.set(draining, { state: 'drain' });
+      this.#metrics.endpoints.set(drain, { state: 'drain' });
       // The model's problems, what the installed config said (dropped snippets, warnings)
       // and a config HAProxy refused: each logged once while it lasts.
       const allProblems = () => [

@@ -36,7 +36,8 @@ export function planRuntime(
   const deletions: string[] = [];
   const changed = new Map<string, Slot[]>();
   const aligned = previous.length === backends.length;
-  for (const [i, backend] of backends.entries()) {
+  for (let i = 0; i < backends.length; i++) {
+    const backend = backends[i] as Backend;
     if (aligned && previous[i] === backend) continue;
     const current = applied.get(backend.name);
     if (!current) return { kind: 'reload', reason: `backend ${backend.name} is new` };
