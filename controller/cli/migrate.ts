@@ -97,7 +97,7 @@ export function reportIngress(ingress: Ingress): IngressReport {
 }
 
 export async function buildReport(dir: string): Promise<MigrationReport> {
-  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f) && !f.startsWith('.')).sort();
   const ingresses: Ingress[] = [];
   const problems: string[] = [];
   for (const file of files) {

@@ -3,7 +3,7 @@
  * changes (add, edit, delete, rename, atomic-rename writes).
  */
 import { readFile } from 'node:fs/promises';
-import { extname, relative } from 'node:path';
+import { extname, relative, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Logger } from 'pino';
 import { KINDS } from '../../store/schemas.ts';
@@ -12,6 +12,10 @@ import type { Source } from '../source.ts';
 import { parseManifestFile } from './parse-file.ts';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** A path below the directory with a component that starts with a dot. */
+const hidden = (below: string): boolean =>
+  below.split(sep).some((part) => part.startsWith('.') && part !== '..');
 
 export class ManifestsSource implements Source {
   readonly name = 'manifests';
@@ -34,7 +38,10 @@ export class ManifestsSource implements Source {
   start(store: Store): Promise<void> {
     return new Promise((resolve, reject) => {
       const watcher = watch(this.#dir, {
-        ignored: (path, stats) => Boolean(stats?.isFile() && !EXTENSIONS.has(extname(path))),
+        // Hidden files and directories are editors' and tools' (swap files, `.git`, a file
+        // written aside and renamed into place): watching them only costs directory rescans.
+        ignored: (path, stats) =>
+          hidden(relative(this.#dir, path)) || Boolean(stats?.isFile() && !EXTENSIONS.has(extname(path))),
         ignoreInitial: false,
         atomic: true,
       });
