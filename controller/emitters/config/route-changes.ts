@@ -22,6 +22,8 @@ const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | und
 
 const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
+const noConditions = (r: Route): boolean => r.conditions === undefined || r.conditions.length === 0;
+
 const sameRoute = (a: Route, b: Route): boolean =>
   a === b ||
   (a.vhost === b.vhost &&
@@ -29,7 +31,7 @@ const sameRoute = (a: Route, b: Route): boolean =>
     a.match === b.match &&
     a.backend === b.backend &&
     sameList(a.ports, b.ports) &&
-    sameJson(a.conditions ?? [], b.conditions ?? []));
+    ((noConditions(a) && noConditions(b)) || sameJson(a.conditions, b.conditions)));
 
 const sameVhost = (a: Vhost, b: Vhost): boolean =>
   a === b || (a.name === b.name && a.fallback === b.fallback && sameList(a.ports, b.ports));
@@ -39,14 +41,23 @@ const sameVhost = (a: Vhost, b: Vhost): boolean =>
  * hosts reach. No request conditions or regular expressions (rule groups), no
  * ports (per-frontend maps), not a `**.` wildcard (suffix lookups).
  */
-const plainRoute = (r: Route): boolean =>
-  r.match !== 'RegularExpression' && (r.conditions === undefined || r.conditions.length === 0) && !r.ports;
+const plainRoute = (r: Route): boolean => r.match !== 'RegularExpression' && noConditions(r) && !r.ports;
 
 /**
  * The vhosts that differ between `before` and `after`, when all of them are
  * plain in both and nothing else of the routing differs; else undefined.
  */
 export function plainVhostChange(before: Routing, after: Routing): VhostChange | undefined {
+  // Asked twice a pass for the same pair: by planRoutes (structure) and by the maps planner.
+  if (last?.before === before && last.after === after) return last.change;
+  const change = walk(before, after);
+  last = { before, after, change };
+  return change;
+}
+
+let last: { before: Routing; after: Routing; change: VhostChange | undefined } | undefined;
+
+function walk(before: Routing, after: Routing): VhostChange | undefined {
   if (before.defaultBackend !== after.defaultBackend) return undefined;
   if (!sameJson(before.splits ?? [], after.splits ?? [])) return undefined;
   if (!sameJson(before.passthrough, after.passthrough)) return undefined;
