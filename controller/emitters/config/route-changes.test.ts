@@ -91,7 +91,7 @@ function edited(rnd: Random, before: Map<string, { routes: Route[]; vhost: Vhost
   for (let n = 1 + rnd.int(3); n > 0; n--) {
     const name = rnd.pick([...HOSTS, ...(rnd.next() < 0.2 ? ODD_HOSTS : [])]);
     const current = after.get(name);
-    const edit = rnd.int(5);
+    const edit = rnd.int(6);
     if (edit === 0) after.delete(name);
     else if (edit === 1 || !current)
       after.set(name, {
@@ -108,11 +108,14 @@ function edited(rnd: Random, before: Map<string, { routes: Route[]; vhost: Vhost
         ...current,
         routes: [...current.routes, ...vhostRoutes(rnd, name, rnd.next() < 0.8)],
       });
-    else
+    else {
+      // The first route, or the last (the vhost's routes then part after some the same).
+      const at = edit === 4 ? 0 : current.routes.length - 1;
       after.set(name, {
         ...current,
-        routes: current.routes.map((r, i) => (i === 0 ? { ...r, backend: rnd.pick(BACKENDS) } : r)),
+        routes: current.routes.map((r, i) => (i === at ? { ...r, backend: rnd.pick(BACKENDS) } : r)),
       });
+    }
   }
   return after;
 }

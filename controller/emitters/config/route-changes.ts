@@ -57,6 +57,24 @@ export function plainVhostChange(before: Routing, after: Routing): VhostChange |
 
 let last: { before: Routing; after: Routing; change: VhostChange | undefined } | undefined;
 
+const routeVhost = (route: Route): string => route.vhost;
+const vhostName = (vhost: Vhost): string => vhost.name;
+
+/** Where the items of `vhost` sit in `items`, sorted by vhost: found by bisection. */
+function rangeOf<T>(items: readonly T[], vhost: string, vhostOf: (item: T) => string): [number, number] {
+  const bound = (above: (v: string) => boolean) => {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (above(vhostOf(items[middle] as T))) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
+  return [bound((v) => v >= vhost), bound((v) => v > vhost)];
+}
+
 function walk(before: Routing, after: Routing): VhostChange | undefined {
   if (before.defaultBackend !== after.defaultBackend) return undefined;
   if (!sameJson(before.splits ?? [], after.splits ?? [])) return undefined;
@@ -82,6 +100,21 @@ function walk(before: Routing, after: Routing): VhostChange | undefined {
     return end;
   };
   for (let i = 0, j = 0; plain && (i < a.length || j < b.length); ) {
+    // Unchanged vhosts hold the same Route objects: skip them a pointer comparison each,
+    // then step back to the start of the vhost where they part.
+    if (a[i] === b[j]) {
+      while (i < a.length && j < b.length && a[i] === b[j]) {
+        i++;
+        j++;
+      }
+      const parted = (a[i - 1] as Route).vhost;
+      if (a[i]?.vhost === parted || b[j]?.vhost === parted)
+        while (i > 0 && j > 0 && a[i - 1] === b[j - 1] && (a[i - 1] as Route).vhost === parted) {
+          i--;
+          j--;
+        }
+      if (i >= a.length && j >= b.length) break;
+    }
     const va = a[i]?.vhost;
     const vb = b[j]?.vhost;
     if (va !== undefined && va === vb) {
@@ -103,40 +136,41 @@ function walk(before: Routing, after: Routing): VhostChange | undefined {
     }
   }
   if (!plain) return undefined;
-  // The vhost entries: a changed one, or one of a vhost whose routes changed, must have no ports.
+  // The vhost entries that differ (the same objects are skipped as above).
   const va = before.vhosts;
   const vb = after.vhosts;
-  const check = (v: Vhost) => {
-    vhosts.add(v.name);
-    if (v.ports) plain = false;
-  };
   for (let i = 0, j = 0; i < va.length || j < vb.length; ) {
     const x = va[i];
     const y = vb[j];
-    if (x && y && x.name === y.name) {
-      if (!sameVhost(x, y) || vhosts.has(x.name)) {
-        check(x);
-        check(y);
-      }
+    if (x === y) {
+      i++;
+      j++;
+    } else if (x && y && x.name === y.name) {
+      if (!sameVhost(x, y)) vhosts.add(x.name);
       i++;
       j++;
     } else if (!y || (x && x.name < y.name)) {
-      check(x as Vhost);
+      vhosts.add((x as Vhost).name);
       i++;
     } else {
-      check(y);
+      vhosts.add(y.name);
       j++;
     }
   }
-  if (!plain) return undefined;
-  const entries = vb.filter((v) => vhosts.has(v.name));
-  // A vhost found changed only by its entry: its routes (unchanged) are still those of `after`.
-  for (const name of vhosts)
+  // A changed vhost, by its routes or its entry, must have no ports on either side.
+  const entries: Vhost[] = [];
+  for (const name of [...vhosts].sort()) {
+    const [was] = va.slice(...rangeOf(va, name, vhostName));
+    const [now] = vb.slice(...rangeOf(vb, name, vhostName));
+    if (was?.ports || now?.ports) return undefined;
+    if (now) entries.push(now);
+    // A vhost found changed only by its entry: its routes (unchanged) are still those of `after`.
     if (!walked.has(name)) {
-      const own = b.filter((r) => r.vhost === name);
+      const own = b.slice(...rangeOf(b, name, routeVhost));
       if (name.startsWith('**.') || !own.every(plainRoute)) return undefined;
       routes.push(...own);
     }
+  }
   routes.sort((x, y) => (x.vhost < y.vhost ? -1 : x.vhost > y.vhost ? 1 : 0));
   return {
     vhosts,

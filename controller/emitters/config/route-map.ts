@@ -211,18 +211,39 @@ export const vhostOfKey = (key: string): string => key.slice(0, key.indexOf('/')
 /** `entries` (sorted) with the keys of the changed vhosts planned again; still sorted. */
 function withVhosts(entries: readonly MapEntry[], change: VhostChange, port: number): MapEntry[] {
   // frontendRouting always claims `*/`: it is only taken when `*` is one of the changed vhosts.
-  const fresh = frontendRouting(change.after, port).entries.filter(([key]) =>
-    change.vhosts.has(vhostOfKey(key)),
-  );
-  const merged: MapEntry[] = [];
-  let f = 0;
-  for (const entry of entries) {
-    if (change.vhosts.has(vhostOfKey(entry[0]))) continue;
-    while (f < fresh.length && (fresh[f] as MapEntry)[0] < entry[0]) merged.push(fresh[f++] as MapEntry);
-    merged.push(entry);
+  const fresh = new Map<string, MapEntry[]>();
+  for (const entry of frontendRouting(change.after, port).entries) {
+    const vhost = vhostOfKey(entry[0]);
+    if (!change.vhosts.has(vhost)) continue;
+    const list = fresh.get(vhost);
+    if (list) list.push(entry);
+    else fresh.set(vhost, [entry]);
   }
-  while (f < fresh.length) merged.push(fresh[f++] as MapEntry);
-  return merged;
+  // The keys of a plain vhost all start `<vhost>/`: in sorted entries, one run, found by
+  // bisection and replaced by its fresh keys (the runs of other vhosts never interleave).
+  const parts: (readonly MapEntry[])[] = [];
+  let from = 0;
+  for (const vhost of [...change.vhosts].sort((x, y) => (`${x}/` < `${y}/` ? -1 : 1))) {
+    const prefix = `${vhost}/`;
+    const start = keyBound(entries, prefix);
+    const end = keyBound(entries, `${vhost}0`); // '0' follows '/'
+    parts.push(entries.slice(from, start), fresh.get(vhost) ?? []);
+    from = end;
+  }
+  parts.push(entries.slice(from));
+  return parts.flat();
+}
+
+/** The first of the sorted entries whose key is not below `key`. */
+function keyBound(entries: readonly MapEntry[], key: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((entries[middle] as MapEntry)[0] < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 const sameRouting = (a: FrontendRouting, b: FrontendRouting): boolean =>
