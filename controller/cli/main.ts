@@ -113,6 +113,7 @@ export async function run(
     maxDelayMs: Math.max(100, options['sync-debounce'] * 10),
     onModel: cluster && ((state, snapshot) => cluster.reporter.update(state, snapshot)),
     afterPass: (seconds, pending) => idleCollector.passDone(seconds, pending),
+    afterModel: (seconds) => idleCollector.modelBuilt(seconds),
   });
   // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.
   const resync = () => {

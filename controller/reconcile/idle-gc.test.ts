@@ -59,6 +59,15 @@ describe('IdleCollector', () => {
     assert.equal(collections(), 1, 'the debt was paid');
   });
 
+  it('collects between model and apply after an expensive build only', (t) => {
+    t.after(() => mock.timers.reset());
+    const { collector, collections } = setup();
+    collector.modelBuilt(0.01);
+    assert.equal(collections(), 0);
+    collector.modelBuilt(EXPENSIVE_PASS_SECONDS);
+    assert.equal(collections(), 1);
+  });
+
   it('does nothing without a gc function (no --expose-gc), and stop() cancels', (t) => {
     t.after(() => mock.timers.reset());
     mock.timers.enable({ apis: ['setTimeout'] });

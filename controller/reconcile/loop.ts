@@ -34,6 +34,8 @@ export interface LoopOptions {
    * (changes arrived meanwhile): the idle collector.
    */
   afterPass?: (seconds: number, pending: boolean) => void;
+  /** Told how long the model took, before its state is applied (the idle collector). */
+  afterModel?: (seconds: number) => void;
 }
 
 export class ReconcileLoop {
@@ -130,6 +132,7 @@ export class ReconcileLoop {
       const modelStarted = performance.now();
       const state = buildModel(snapshot, this.#model, this.#memo);
       const modelMs = performance.now() - modelStarted;
+      this.#timing.afterModel?.(modelMs / 1000);
       this.#metrics.backends.set(state.backends.length);
       const { ready, drain } = this.#endpoints.count(state.backends);
       this.#metrics.endpoints.set(ready, { state: 'ready' });
