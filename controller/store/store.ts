@@ -271,40 +271,46 @@ export class Store extends EventEmitter<{ change: [] }> {
     const rebuild = (kind: Kind) =>
       !previous || (this.#dirty.has(kind) && !(kind === 'EndpointSlice' && regroupSlices));
     // The same object from two origins: the first origin in sorted order wins, deterministically.
-    const chosen = new Map<Kind, Entry[]>();
+    const chosen = new Map<Kind, Parsed['object'][]>();
     const duplicates = new Map<Kind, Problem[]>();
     const seen = new Map<string, Entry>();
     for (const [kind, origins] of this.#byKind) {
       if (!rebuild(kind)) continue;
+      const list: Parsed['object'][] = [];
+      chosen.set(kind, list);
       // While no object of the kind is defined twice, nothing needs checking: 10,000 Ingresses
       // then cost a pass over their entries, not a map of their keys.
       const unique = this.#definitions.unique(kind);
       for (const origin of [...origins.keys()].sort()) {
-        for (const [key, entry] of origins.get(origin) ?? []) {
-          const existing = unique ? undefined : seen.get(key);
+        const entries = origins.get(origin);
+        if (!entries) continue;
+        if (unique) {
+          for (const entry of entries.values()) list.push(entry.parsed.object);
+          continue;
+        }
+        for (const [key, entry] of entries) {
+          const existing = seen.get(key);
           if (existing) {
-            const list = duplicates.get(kind) ?? [];
-            list.push({
+            const problems = duplicates.get(kind) ?? [];
+            problems.push({
               ref: objectRef(kind, entry.parsed.object.metadata),
               reason: 'Conflict',
               message: `defined in both ${existing.origin} and ${origin}; using the one in ${existing.origin}`,
               severity: 'warning',
             });
-            duplicates.set(kind, list);
+            duplicates.set(kind, problems);
             continue;
           }
-          if (!unique) seen.set(key, entry);
-          const list = chosen.get(kind) ?? [];
-          list.push(entry);
-          chosen.set(kind, list);
+          seen.set(key, entry);
+          list.push(entry.parsed.object);
         }
       }
     }
     for (const kind of Object.keys(KIND_SCHEMAS) as Kind[])
       if (!rebuild(kind) && previous?.duplicates.has(kind))
         duplicates.set(kind, previous.duplicates.get(kind) as Problem[]);
-    const objects = <K extends Kind>(kind: K): KindMap[K][] =>
-      (chosen.get(kind) ?? []).map((e) => e.parsed.object as KindMap[K]);
+    /** A rebuilt kind's objects: each kind is read once, so the list is handed out as it is. */
+    const objects = <K extends Kind>(kind: K): KindMap[K][] => (chosen.get(kind) ?? []) as KindMap[K][];
     const keyed = <K extends Kind>(kind: K, key: (o: KindMap[K]) => string) =>
       new Map(objects(kind).map((o) => [key(o), o]));
     const byNsName = (o: { metadata: { namespace: string; name: string } }) =>

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { KINDS } from '../../store/schemas.ts';
 import { type Parsed, refKey, type Store } from '../../store/store.ts';
 import type { Source } from '../source.ts';
-import { parseManifestFile } from './parse-file.ts';
+import { parseManifestFile, type ReadChunk } from './parse-file.ts';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -28,7 +28,7 @@ export class ManifestsSource implements Source {
   readonly #pending = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
   /** Per file, the objects of its last read by document (parse-file.ts). */
-  readonly #documents = new Map<string, ReadonlyMap<string, Parsed>>();
+  readonly #documents = new Map<string, ReadonlyMap<string, ReadChunk>>();
 
   constructor(dir: string, log: Logger) {
     this.#dir = dir;
@@ -112,7 +112,7 @@ export class ManifestsSource implements Source {
       throw error;
     }
     const contents = parseManifestFile(origin, text, this.#documents.get(path));
-    if (!contents.unreadable) this.#documents.set(path, contents.byDocument);
+    if (!contents.unreadable) this.#documents.set(path, contents.chunks);
     let objects = contents.objects;
     const previous = this.#lastGood.get(path) ?? [];
     if (contents.unreadable) {

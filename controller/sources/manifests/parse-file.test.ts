@@ -241,8 +241,26 @@ spec:
       problems: [],
       rejected: [],
       unreadable: false,
-      byDocument: new Map(),
+      chunks: new Map(),
     });
+  });
+
+  it('reads a file again from its unchanged chunks as it reads it afresh: documents, indexes, problems', () => {
+    const bad = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports: nope\n';
+    const texts = [
+      `${SERVICE_YAML}---\n${bad}---\n# a comment only\n---\n${SERVICE_YAML.replace('web', 'c')}`,
+      `--- |\n  a scalar document\n---\n${SERVICE_YAML}...\n---\n${bad}`,
+      `${SERVICE_YAML}---\r\n${bad}--- \n${SERVICE_YAML.replace('web', 'd')}---\n`,
+      `%YAML 1.2\n---\n${SERVICE_YAML}`,
+    ];
+    for (const text of texts) {
+      const first = parseManifestFile('f.yaml', text);
+      const again = parseManifestFile('f.yaml', text, first.chunks);
+      const { chunks: _a, ...fresh } = parseManifestFile('f.yaml', text);
+      const { chunks: _b, ...reread } = again;
+      assert.deepEqual(reread, fresh, text);
+      assert.ok(fresh.problems.length > 0 || fresh.objects.length > 0, text);
+    }
   });
 
   it('gives a document read again unchanged back as the same object, and a changed one anew', () => {
@@ -252,7 +270,7 @@ spec:
     const again = parseManifestFile(
       'f.yaml',
       `${SERVICE_YAML}\n---\n${other.replace('port: 80', 'port: 81')}`,
-      first.byDocument,
+      first.chunks,
     );
     assert.equal(again.objects[0], first.objects[0]);
     assert.notEqual(again.objects[1], first.objects[1]);
