@@ -12,7 +12,7 @@ import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { DesiredState } from '../model/types.ts';
+import type { Backend, DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
@@ -91,6 +91,8 @@ export class Applier {
   /** Applies and sweeps run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
   #sweepTimer: NodeJS.Timeout | undefined;
+  /** Backends that may hold free servers beyond their headroom (diff.ts deletions). */
+  readonly #sweepBackends = new Set<string>();
   #foldTimer: NodeJS.Timeout | undefined;
   #installProblems: Problem[] = [];
   /** The last rendered config needs more file descriptors than the hard limit allows. */
@@ -154,7 +156,7 @@ export class Applier {
       patterns.replace.length === 0
     ) {
       this.#applied = appliedAtRunTime(applied, state, servers.changed, maps);
-      this.#queueDeletions(servers.deletions.length);
+      this.#queueDeletions(servers);
       return 'unchanged';
     }
     // Files first: a reload after this point loads the same certificates the worker serves.
@@ -183,7 +185,7 @@ export class Applier {
       { commands: commands.length + mapped.commands, roundTrips: roundTrips + mapped.roundTrips, changed },
       `applied ${changed.join(', ')} over the Runtime API`,
     );
-    this.#queueDeletions(servers.deletions.length);
+    this.#queueDeletions(servers);
     return 'runtime';
   }
 
@@ -283,8 +285,15 @@ export class Applier {
   }
 
   /** Servers freed beyond a backend's headroom are deleted once they have drained. */
-  #queueDeletions(count: number): void {
-    if (count === 0 || this.#sweepTimer) return;
+  /** The backends of a runtime plan that has servers to delete: only those are swept. */
+  #queueDeletions(plan: { changed: ReadonlyMap<string, unknown>; deletions: readonly string[] }): void {
+    if (plan.deletions.length === 0) return;
+    for (const name of plan.changed.keys()) this.#sweepBackends.add(name);
+    this.#scheduleSweep();
+  }
+
+  #scheduleSweep(): void {
+    if (this.#sweepTimer) return;
     this.#sweepTimer = setTimeout(() => {
       this.#queue = this.#queue.then(() => this.#sweep()).catch(() => undefined);
     }, this.#deps.sweepDelayMs ?? 1000);
@@ -336,34 +345,35 @@ export class Applier {
     this.#sweepTimer = undefined;
     const applied = this.#applied;
     if (!applied) return;
+    // Free servers beyond the headroom, in the backends whose slots changed since the last sweep.
     const candidates: string[] = [];
-    for (const backend of applied.state.backends) {
-      const slots = applied.slots.get(backend.name);
-      if (slots)
-        for (const slot of excessSlots(backend, slots)) candidates.push(`${backend.name}/${slot.name}`);
+    for (const name of this.#sweepBackends) {
+      const backend = backendNamed(applied.state.backends, name);
+      const slots = applied.slots.get(name);
+      const excess = backend && slots ? excessSlots(backend, slots) : [];
+      if (excess.length === 0) this.#sweepBackends.delete(name);
+      for (const slot of excess) candidates.push(`${name}/${slot.name}`);
     }
     if (candidates.length === 0) return;
     try {
       const deleted = await this.#deps.runtime.deleteServers(candidates);
-      if (deleted.size > 0) {
-        const slots: SlotTable = new Map(applied.slots);
-        for (const backend of applied.state.backends) {
-          const list = slots.get(backend.name);
-          if (list?.some((s) => deleted.has(`${backend.name}/${s.name}`)))
-            slots.set(
-              backend.name,
-              list.filter((s) => !deleted.has(`${backend.name}/${s.name}`)),
+      // Only if nothing was applied meanwhile (applies and sweeps are queued, so this holds).
+      if (deleted.size > 0 && this.#applied === applied) {
+        for (const name of this.#sweepBackends) {
+          const list = applied.slots.get(name);
+          if (list?.some((s) => deleted.has(`${name}/${s.name}`)))
+            applied.slots.set(
+              name,
+              list.filter((s) => !deleted.has(`${name}/${s.name}`)),
             );
         }
-        // Only if nothing was applied meanwhile (applies and sweeps are queued, so this holds).
-        if (this.#applied === applied) this.#applied = { ...applied, slots };
         this.#deps.metrics.runtimeCommands.inc(deleted.size);
         this.#deps.log.info({ servers: deleted.size }, 'deleted drained servers over the Runtime API');
       }
-      if (deleted.size < candidates.length) this.#queueDeletions(candidates.length - deleted.size);
+      if (deleted.size < candidates.length) this.#scheduleSweep();
     } catch (error) {
       this.#deps.log.warn({ err: error }, 'deleting drained servers failed; trying again later');
-      this.#queueDeletions(1);
+      this.#scheduleSweep();
     }
   }
 }
@@ -398,6 +408,20 @@ const oneLine = (output: string): string =>
     .filter(Boolean)
     .join(' | ')
     .slice(0, 1000);
+
+/** The backend of that name: the model sorts backends by name. */
+function backendNamed(backends: readonly Backend[], name: string): Backend | undefined {
+  let low = 0;
+  let high = backends.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const backend = backends[middle] as Backend;
+    if (backend.name === name) return backend;
+    if (backend.name < name) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
 
 /**
  * What HAProxy holds after a runtime change: the changed slot lists set in the applier's

@@ -167,6 +167,7 @@ export class ReconcileLoop {
           snapshotMs: Math.round(modelStarted - started),
           modelMs: Math.round(modelMs),
           applyMs: Math.round(performance.now() - modelStarted - modelMs),
+          problems: problems.length,
         },
         'reconcile pass',
       );

@@ -103,6 +103,7 @@ export class ManifestsSource implements Source {
 
   async #load(store: Store, path: string): Promise<void> {
     const origin = this.#origin(path);
+    const started = performance.now();
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -128,5 +129,9 @@ export class ManifestsSource implements Source {
     this.#lastGood.set(path, objects);
     // The problems go with the objects: the reconcile loop logs each one once, while it lasts.
     store.replaceOrigin(origin, objects, contents.problems);
+    this.#log.debug(
+      { file: origin, objects: objects.length, ms: Math.round(performance.now() - started) },
+      'read manifest file',
+    );
   }
 }
