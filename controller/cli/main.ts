@@ -95,6 +95,7 @@ export async function run(
         },
         log.child({ component: 'haproxy' }),
       );
+  const idleCollector = new IdleCollector(log.child({ component: 'memory' }));
   const applier = new Applier({
     writer: new ConfigWriter(configDir, options['haproxy-bin']),
     runtime: new RuntimeApi(statsSocket),
@@ -106,13 +107,13 @@ export async function run(
     metrics,
     log: log.child({ component: 'applier' }),
     templates,
+    afterRender: () => idleCollector.rendered(),
   });
-  const idleCollector = new IdleCollector(log.child({ component: 'memory' }));
   const loop = new ReconcileLoop(store, modelOptions, applier, metrics, log, {
     debounceMs: options['sync-debounce'],
     maxDelayMs: Math.max(100, options['sync-debounce'] * 10),
     onModel: cluster && ((state, snapshot) => cluster.reporter.update(state, snapshot)),
-    afterPass: (seconds, pending) => idleCollector.passDone(seconds, pending),
+    afterPass: (seconds) => idleCollector.passDone(seconds),
     afterModel: (seconds) => idleCollector.modelBuilt(seconds),
   });
   // A fresh HAProxy only knows haproxy.cfg as last written: give it the full current state.

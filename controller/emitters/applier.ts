@@ -51,6 +51,8 @@ export interface ApplierDeps {
   foldDelayMs?: number;
   /** The user's partials (--templates); without them, the built-in templates. */
   templates?: UserTemplates;
+  /** Told when a config to load has been rendered, before it is checked and loaded (reconcile/idle-gc.ts). */
+  afterRender?: () => void;
 }
 
 export type ApplyOutcome = 'unchanged' | 'runtime' | 'reload' | 'start';
@@ -200,6 +202,7 @@ export class Applier {
       choice: template,
     } = await withTemplates(this.#deps.templates, async (choice) => {
       const { files, snippetOrigins } = this.#render(state, slots, choice);
+      this.#deps.afterRender?.();
       const digest = digestOf(files);
       if (this.#refused?.digest === digest) throw new ConfigLoadError(reason, this.#refused.output, true);
       return { files, digest, result: await writer.install(files, snippetOrigins) };

@@ -47,25 +47,20 @@ describe('IdleCollector', () => {
     assert.equal(collections(), 1);
   });
 
-  it('collects at once between an expensive pass and one already due, and not again after', (t) => {
-    t.after(() => mock.timers.reset());
-    const { collector, collections } = setup();
-    collector.passDone(0.01, true);
-    assert.equal(collections(), 0, 'nothing owed after a cheap pass');
-    collector.passDone(EXPENSIVE_PASS_SECONDS, true);
-    assert.equal(collections(), 1);
-    collector.passDone(0.01, false);
-    mock.timers.tick(QUIET * 10);
-    assert.equal(collections(), 1, 'the debt was paid');
-  });
-
-  it('collects between model and apply after an expensive build only', (t) => {
+  it('collects after an expensive model build and after its render, not after cheap ones', (t) => {
     t.after(() => mock.timers.reset());
     const { collector, collections } = setup();
     collector.modelBuilt(0.01);
-    assert.equal(collections(), 0);
+    collector.rendered();
+    assert.equal(collections(), 0, 'a cheap pass is left alone');
+    collector.passDone(0.01);
     collector.modelBuilt(EXPENSIVE_PASS_SECONDS);
     assert.equal(collections(), 1);
+    collector.rendered();
+    assert.equal(collections(), 2);
+    collector.passDone(3);
+    collector.rendered();
+    assert.equal(collections(), 2, 'a render after the pass ended is not the expensive pass any more');
   });
 
   it('does nothing without a gc function (no --expose-gc), and stop() cancels', (t) => {

@@ -29,11 +29,8 @@ export interface LoopOptions {
   maxDelayMs: number;
   /** Sees every model built, with the snapshot it came from (cluster mode: status and Events). */
   onModel?: (state: DesiredState, snapshot: Snapshot) => void;
-  /**
-   * Told how long each pass took, failed ones included, and whether another is already due
-   * (changes arrived meanwhile): the idle collector.
-   */
-  afterPass?: (seconds: number, pending: boolean) => void;
+  /** Told how long each pass took, failed ones included (the idle collector). */
+  afterPass?: (seconds: number) => void;
   /** Told how long the model took, before its state is applied (the idle collector). */
   afterModel?: (seconds: number) => void;
 }
@@ -198,7 +195,7 @@ export class ReconcileLoop {
       const seconds = (performance.now() - started) / 1000;
       this.#metrics.reconcileSeconds.set(seconds);
       this.#metrics.reconcileDuration.observe(seconds);
-      this.#timing.afterPass?.(seconds, this.#dirtySince !== undefined);
+      this.#timing.afterPass?.(seconds);
     }
   }
 
