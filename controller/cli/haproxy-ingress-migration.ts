@@ -304,7 +304,7 @@ export function haproxyIngressMigrationDoc(): string {
     '```',
     '',
     'Here the same arguments work as written; `--sync-period` becomes the quiet time after a burst of changes',
-    '(`--sync-debounce`, at most 10s: the default of 15ms applies changes within milliseconds) and',
+    '(`--sync-debounce`, at most 10s: the default of 10ms applies changes within milliseconds) and',
     '`--program` the HAProxy binary (`--haproxy-bin`). Each reference flag that changes nothing here says so',
     'in one log line at startup.',
     '',

@@ -33,7 +33,7 @@ describe('time flags', () => {
   it('keep their defaults, shown with a unit in --help', () => {
     const options = parseOptions([]);
     assert.equal(options['stop-timeout'], 10_000);
-    assert.equal(options['sync-debounce'], 15);
+    assert.equal(options['sync-debounce'], 10);
     assert.match(helpText(), /--stop-timeout TIME +How long .*\(default: 10s\)/);
     assert.match(helpText(), /--watch-timeout TIME +.*\(default: 1m\)/);
   });

@@ -283,7 +283,7 @@ export const FLAGS = {
   'sync-debounce': {
     type: 'string',
     arg: 'TIME',
-    schema: milliseconds(0, 10_000).default(15),
+    schema: milliseconds(0, 10_000).default(10),
     help: 'Quiet time that ends a burst of changes before reconciling.',
   },
   'stop-timeout': {
