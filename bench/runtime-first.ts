@@ -65,6 +65,13 @@ function imageController(): { entry: string; env: Record<string, string> } {
 const IMAGE = imageController();
 const startAsImage = (controller: TestController) => controller.start([], IMAGE.env, { entry: IMAGE.entry });
 
+/**
+ * Each timed change starts from an idle controller: HAProxy serves the previous change a few
+ * milliseconds before the controller has written its files and logged the pass, and a change
+ * written into that tail would time the tail, not the change.
+ */
+const idle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -470,6 +477,7 @@ async function scale(dir: string, oneHost: TestController): Promise<void> {
         ? slice(`svc-${target}`, namespaceOf(target), targetPods.port, [targetPods.addresses[pod] as string])
         : o,
     );
+    await idle();
     const t0 = performance.now();
     await controller.write(name, objects);
     await eventually(
@@ -519,6 +527,7 @@ async function scale(dir: string, oneHost: TestController): Promise<void> {
             ])
           : o,
     );
+    await idle();
     const t0 = performance.now();
     await controller.write(name, objects);
     await eventually(
