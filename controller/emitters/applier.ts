@@ -16,7 +16,7 @@ import type { Backend, DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
-import { ROUTE_MAP, ROUTE_OVERLAY_MAP } from './config/route-map.ts';
+import { overlaySwitch, ROUTE_MAP, ROUTE_OVERLAY_MAP } from './config/route-map.ts';
 import {
   builtinChoice,
   type TemplateChoice,
@@ -166,6 +166,9 @@ export class Applier {
     for (const file of certificates.write) this.#runtimeFiles.add(file.path);
     const { roundTrips } = await runtime.apply(commands);
     const mapped = await runtime.replaceMaps(maps.replace);
+    // The overlay lookups run while the overlay holds vhosts: on once it has them, off once it is empty.
+    const switched = (applied.overlay.size === 0) !== (maps.overlay.size === 0);
+    if (switched) await runtime.apply([overlaySwitch(maps.overlay.size > 0)]);
     await replaceFiles(paths.configDir, maps.write);
     const patterned = await runtime.replaceAcls(patterns.replace);
     await replaceFiles(paths.configDir, patterns.write);
@@ -329,8 +332,9 @@ export class Applier {
     const maps = planAllMaps(applied.maps, applied.state, paths.configDir);
     try {
       const mapped = await runtime.replaceMaps(maps.replace);
+      await runtime.apply([overlaySwitch(false)]);
       await replaceFiles(paths.configDir, maps.write);
-      metrics.runtimeCommands.inc(mapped.commands);
+      metrics.runtimeCommands.inc(mapped.commands + 1);
       // Only if nothing was applied meanwhile (applies and folds are queued, so this holds).
       if (this.#applied === applied) this.#applied = { ...applied, maps: maps.files, overlay: maps.overlay };
       log.debug({ vhosts: applied.overlay.size }, 'folded the route overlay into the route map');

@@ -93,11 +93,20 @@ describe('renderConfig', () => {
   const s = state();
   const config = renderConfig(buildView(s, slotsFor(s), LISTEN, PATHS));
 
-  it('renders one backend section per backend, plus the built-in 404 and 500', () => {
+  it('looks the route overlay up only while its switch server is up, which it is not at a reload', () => {
+    const lines = config.split('\n').map((l) => l.trim());
+    const overlay = lines.filter((l) => l.startsWith('http-request') && l.includes('routes.overlay.map'));
+    assert.ok(overlay.length >= 4, overlay.join('\n'));
+    for (const line of overlay) assert.match(line, / if \{ srv_is_up\(route_overlay_switch\/on\) \}/);
+    assert.ok(lines.includes('server on 127.0.0.1:1 disabled'));
+  });
+
+  it('renders one backend section per backend, plus the built-in 404 and 500 and the overlay switch', () => {
     const backends = config.split('\n').filter((l) => l.startsWith('backend '));
     assert.deepEqual(backends, [
       'backend default_backend_404',
       'backend gateway_backend_500',
+      'backend route_overlay_switch',
       'backend default_api_8080',
       'backend default_web_80',
     ]);

@@ -108,6 +108,16 @@ export const ROUTE_MAP = 'maps/routes.map';
  * last written, each with all its keys (runtime/route-overlay.ts). Empty after a reload.
  */
 export const ROUTE_OVERLAY_MAP = 'maps/routes.overlay.map';
+/**
+ * The overlay's switch: a server that is never a destination, set ready while the overlay
+ * holds vhosts and to maintenance once it is folded (or at a reload, which empties it). The
+ * overlay lookups run only while it is up, so an empty overlay costs a request one state
+ * check, not a lookup.
+ */
+export const ROUTE_OVERLAY_SWITCH = { backend: 'route_overlay_switch', server: 'on' } as const;
+/** Runtime API commands that turn the overlay lookups on and off. */
+export const overlaySwitch = (on: boolean): string =>
+  `set server ${ROUTE_OVERLAY_SWITCH.backend}/${ROUTE_OVERLAY_SWITCH.server} state ${on ? 'ready' : 'maint'}`;
 export const SPLITS_MAP = 'maps/splits.map';
 /** A split's points: `rand(SPLIT_POINTS)` picks one. */
 export const SPLIT_POINTS = 1_000_000;
@@ -432,11 +442,14 @@ export function routingLines(frontend: FrontendRouting, path: (relative: string)
   const splitsPath = path(SPLITS_MAP);
   const unless = 'unless { var(txn.backend) -m found }';
   const host = 'req.hdr(host),field(1,:),lower';
+  const overlayOn = `srv_is_up(${ROUTE_OVERLAY_SWITCH.backend}/${ROUTE_OVERLAY_SWITCH.server})`;
   const lookup = (input: string, first = false) =>
-    maps.map(
-      (map, i) =>
-        `http-request set-var(txn.backend) ${input},map_beg(${map})${first && i === 0 ? '' : ` ${unless}`}`,
-    );
+    maps.map((map, i) => {
+      const set = `http-request set-var(txn.backend) ${input},map_beg(${map})`;
+      if (maps.length === 1 || i > 0) return first ? set : `${set} ${unless}`;
+      // The overlay, while its switch is up.
+      return `${set} if { ${overlayOn} }${first ? '' : ' !{ var(txn.backend) -m found }'}`;
+    });
   return [
     ...lookup('base,concat(?)', true),
     `http-request set-var(txn.path) path ${unless}`,

@@ -15,7 +15,7 @@ import { authGlobalLines } from './auth-lines.ts';
 import { CLIENT_AUTH_CRT_LIST } from './client-auth-lines.ts';
 import { errorfileLines } from './errorfiles.ts';
 import { captureSlots, policyLines, userlists } from './policy-lines.ts';
-import { planRoutes, routingLines } from './route-map.ts';
+import { planRoutes, ROUTE_OVERLAY_SWITCH, routingLines } from './route-map.ts';
 import { backendLines, defaultServerLines, defaultsLines, globalLines } from './section-lines.ts';
 import { tcpServicesView } from './tcp-services-view.ts';
 
@@ -265,6 +265,7 @@ function routingView(state: DesiredState, listen: Listen, paths: Paths, tls: Ret
   };
   return {
     builtinErrorBackend: BUILTIN_ERROR_BACKEND,
+    routeOverlaySwitch: ROUTE_OVERLAY_SWITCH,
     routing: { http: linesOf(80), https: linesOf(443) },
     listeners: listeners.map((l) => ({
       name: `listener_${l.port}`,
