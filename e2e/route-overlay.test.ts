@@ -44,6 +44,13 @@ describe('route overlay', () => {
     assert.equal((await controller.get('nobody.example', '/')).status, 404);
   };
 
+  /** The keys of a map as HAProxy holds it. */
+  const heldKeys = async (relative: string) =>
+    ((await controller.runtime([`show map ${join(controller.configDir, relative)}`]))[0] ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ')[1]);
+
   /** The file on disk holds what HAProxy holds. */
   const sameAsHAProxy = async (relative: string) => {
     const file = join(controller.configDir, relative);
@@ -104,6 +111,14 @@ describe('route overlay', () => {
       assert.match((await controller.get('site.example', '/v2x')).pod ?? '', /^web-/);
       assert.match((await controller.get('new.example', '/x')).pod ?? '', /^web-/);
     });
+    // Served from the overlay: routes.map as HAProxy holds it still lacks the new host (the
+    // fold waits for routing to be quiet for 2 s), and the overlay's switch is up.
+    assert.ok(!(await heldKeys(BASE)).includes('new.example/'), 'served only once folded');
+    assert.match(
+      (await controller.runtime(['show servers state route_overlay_switch']))[0] ?? '',
+      /route_overlay_switch \d+ on 127\.0\.0\.1 2 /,
+      'the overlay switch is up',
+    );
     await othersUnchanged();
     const overlay = await mapKeys(OVERLAY);
     // The fold waits for routing to be quiet for 2 s: well before that, both vhosts are in the overlay.

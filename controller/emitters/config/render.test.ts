@@ -99,6 +99,10 @@ describe('renderConfig', () => {
     assert.ok(overlay.length >= 4, overlay.join('\n'));
     for (const line of overlay) assert.match(line, / if \{ srv_is_up\(route_overlay_switch\/on\) \}/);
     assert.ok(lines.includes('server on 127.0.0.1:1 disabled'));
+    // What the overlay found stands: every lookup into routes.map after it is skipped then.
+    const base = lines.filter((l) => l.startsWith('http-request') && l.includes('routes.map)'));
+    assert.ok(base.length >= 4, base.join('\n'));
+    for (const line of base) assert.match(line, / unless \{ var\(txn\.backend\) -m found \}$/);
   });
 
   it('renders one backend section per backend, plus the built-in 404 and 500 and the overlay switch', () => {

@@ -446,7 +446,8 @@ export function routingLines(frontend: FrontendRouting, path: (relative: string)
   const lookup = (input: string, first = false) =>
     maps.map((map, i) => {
       const set = `http-request set-var(txn.backend) ${input},map_beg(${map})`;
-      if (maps.length === 1 || i > 0) return first ? set : `${set} ${unless}`;
+      if (i > 0) return `${set} ${unless}`;
+      if (maps.length === 1) return first ? set : `${set} ${unless}`;
       // The overlay, while its switch is up.
       return `${set} if { ${overlayOn} }${first ? '' : ' !{ var(txn.backend) -m found }'}`;
     });
