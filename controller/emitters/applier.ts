@@ -12,7 +12,8 @@ import { type MasterCli, ReloadError } from '../haproxy/master-cli.ts';
 import type { HAProxyProcess } from '../haproxy/process.ts';
 import type { RuntimeApi } from '../haproxy/runtime-api.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { Backend, DesiredState } from '../model/types.ts';
+import { backendNamed } from '../model/sorted.ts';
+import type { DesiredState } from '../model/types.ts';
 import type { Problem } from '../store/problems.ts';
 import { describeShortfall, fdNeed, hardFdLimit } from './config/fd-budget.ts';
 import { type RenderedFile, renderFiles } from './config/render.ts';
@@ -415,20 +416,6 @@ const oneLine = (output: string): string =>
     .filter(Boolean)
     .join(' | ')
     .slice(0, 1000);
-
-/** The backend of that name: the model sorts backends by name. */
-function backendNamed(backends: readonly Backend[], name: string): Backend | undefined {
-  let low = 0;
-  let high = backends.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const backend = backends[middle] as Backend;
-    if (backend.name === name) return backend;
-    if (backend.name < name) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
-}
 
 /**
  * What HAProxy holds after a runtime change: the changed slot lists set in the applier's

@@ -30,6 +30,7 @@ import { nsName, type Snapshot } from '../store/store.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ingressRouteSettings } from './ingress-settings.ts';
 import { ModelMemo } from './memo.ts';
+import { backendNamed, vhostRange } from './sorted.ts';
 import type { ModelBuilder, ModelOptions, RouteFacts } from './steps/builder.ts';
 import { runBuildSteps } from './steps/index.ts';
 import type { Backend, DesiredState, Route, Routing } from './types.ts';
@@ -206,30 +207,12 @@ function ownProblems(
   return [...kept, ...after.filter(ofMember)];
 }
 
-/**
- * Where the items of `vhost` sit in `items`, which are sorted by vhost (routes by
- * compareRoutes, vhosts by name): found by bisection, so a change costs its vhosts.
- */
-function rangeOf<T>(items: readonly T[], vhost: string, vhostOf: (item: T) => string): [number, number] {
-  const bound = (above: (v: string) => boolean) => {
-    let low = 0;
-    let high = items.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (above(vhostOf(items[middle] as T))) high = middle;
-      else low = middle + 1;
-    }
-    return low;
-  };
-  return [bound((v) => v >= vhost), bound((v) => v > vhost)];
-}
-
 const routeVhost = (route: Route): string => route.vhost;
 const vhostName = (vhost: Routing['vhosts'][number]): string => vhost.name;
 
 /** The items of `vhosts`, in order. */
 function itemsOf<T>(items: readonly T[], vhosts: ReadonlySet<string>, vhostOf: (item: T) => string): T[] {
-  return [...vhosts].sort().flatMap((vhost) => items.slice(...rangeOf(items, vhost, vhostOf)));
+  return [...vhosts].sort().flatMap((vhost) => items.slice(...vhostRange(items, vhost, vhostOf)));
 }
 
 /** The routes and vhosts of `routing` whose vhost is one of `vhosts`. */
@@ -276,7 +259,7 @@ function backendsKept(pass: RoutedPass, before: Built, after: Built, members: Re
   if (after.routes.facts.variantNames.size > 0 || before.routes.facts.variantNames.size > 0) return false;
   const now = new Set<string>();
   for (const backend of after.backends.list) {
-    const last = servedAs(pass.state.backends, backend.name);
+    const last = backendNamed(pass.state.backends, backend.name);
     if (!last || variantNames.has(backend.name) || withoutEndpoints(last) !== withoutEndpoints(backend))
       return false;
     now.add(backend.name);
@@ -291,20 +274,6 @@ function backendsKept(pass: RoutedPass, before: Built, after: Built, members: Re
   return true;
 }
 
-/** The backend of that name: backends are sorted by name (steps/backends.ts). */
-function servedAs(backends: readonly Backend[], name: string): Backend | undefined {
-  let low = 0;
-  let high = backends.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const backend = backends[middle] as Backend;
-    if (backend.name === name) return backend;
-    if (backend.name < name) low = middle + 1;
-    else high = middle - 1;
-  }
-  return undefined;
-}
-
 /** `last` with the items of `vhosts` replaced by `next`'s (all of `vhosts`, sorted by vhost). */
 function splice<T>(
   last: readonly T[],
@@ -315,8 +284,8 @@ function splice<T>(
   const parts: (readonly T[])[] = [];
   let from = 0;
   for (const vhost of [...vhosts].sort()) {
-    const [start, end] = rangeOf(last, vhost, vhostOf);
-    parts.push(last.slice(from, start), next.slice(...rangeOf(next, vhost, vhostOf)));
+    const [start, end] = vhostRange(last, vhost, vhostOf);
+    parts.push(last.slice(from, start), next.slice(...vhostRange(next, vhost, vhostOf)));
     from = end;
   }
   parts.push(last.slice(from));

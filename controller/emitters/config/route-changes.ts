@@ -8,6 +8,7 @@
  * those vhosts, and the applier writes only them to the overlay map
  * (runtime/route-overlay.ts).
  */
+import { vhostRange } from '../../model/sorted.ts';
 import type { Route, Routing, Vhost } from '../../model/types.ts';
 
 export interface VhostChange {
@@ -59,21 +60,6 @@ let last: { before: Routing; after: Routing; change: VhostChange | undefined } |
 
 const routeVhost = (route: Route): string => route.vhost;
 const vhostName = (vhost: Vhost): string => vhost.name;
-
-/** Where the items of `vhost` sit in `items`, sorted by vhost: found by bisection. */
-function rangeOf<T>(items: readonly T[], vhost: string, vhostOf: (item: T) => string): [number, number] {
-  const bound = (above: (v: string) => boolean) => {
-    let low = 0;
-    let high = items.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (above(vhostOf(items[middle] as T))) high = middle;
-      else low = middle + 1;
-    }
-    return low;
-  };
-  return [bound((v) => v >= vhost), bound((v) => v > vhost)];
-}
 
 function walk(before: Routing, after: Routing): VhostChange | undefined {
   if (before.defaultBackend !== after.defaultBackend) return undefined;
@@ -160,13 +146,13 @@ function walk(before: Routing, after: Routing): VhostChange | undefined {
   // A changed vhost, by its routes or its entry, must have no ports on either side.
   const entries: Vhost[] = [];
   for (const name of [...vhosts].sort()) {
-    const [was] = va.slice(...rangeOf(va, name, vhostName));
-    const [now] = vb.slice(...rangeOf(vb, name, vhostName));
+    const [was] = va.slice(...vhostRange(va, name, vhostName));
+    const [now] = vb.slice(...vhostRange(vb, name, vhostName));
     if (was?.ports || now?.ports) return undefined;
     if (now) entries.push(now);
     // A vhost found changed only by its entry: its routes (unchanged) are still those of `after`.
     if (!walked.has(name)) {
-      const own = b.slice(...rangeOf(b, name, routeVhost));
+      const own = b.slice(...vhostRange(b, name, routeVhost));
       if (name.startsWith('**.') || !own.every(plainRoute)) return undefined;
       routes.push(...own);
     }
