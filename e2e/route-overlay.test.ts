@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { endpointSlice, ingress, service } from './harness/objects.ts';
+import { ingress, onePodService, podsService } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -68,16 +68,7 @@ describe('route overlay', () => {
     web = await startPods('web', 2);
     api = await startPods('api', 1);
     controller = await TestController.create({
-      'services.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice(
-          'web',
-          { port: web.port },
-          web.addresses.map((address, i) => ({ address, name: web.names[i] })),
-        ),
-        service('api', [{ port: 80 }]),
-        endpointSlice('api', { port: api.port }, [{ address: api.addresses[0] as string, name: 'api-1' }]),
-      ],
+      'services.yaml': [...podsService('web', web), ...onePodService('api', api)],
       'site.yaml': [host('site', 'site.example', [{ path: '/', service: 'web' }])],
       'other.yaml': [host('other', 'other.example', [{ path: '/', service: 'web' }])],
       'api.yaml': [host('api', 'api.example', [{ path: '/', service: 'api' }])],

@@ -10,7 +10,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TestController } from './harness/controller.ts';
-import { configMap, endpointSlice, ingress, service } from './harness/objects.ts';
+import { configMap, endpointSlice, ingress, onePodService, podsService, service } from './harness/objects.ts';
 import { type Pods, startPods } from './harness/pods.ts';
 import { eventually } from './harness/wait.ts';
 
@@ -51,16 +51,7 @@ describe('route changes over the Runtime API', () => {
     web = await startPods('web', 2);
     api = await startPods('api', 1);
     controller = await TestController.create({
-      'services.yaml': [
-        service('web', [{ port: 80 }]),
-        endpointSlice(
-          'web',
-          { port: web.port },
-          web.addresses.map((address, i) => ({ address, name: web.names[i] })),
-        ),
-        service('api', [{ port: 80 }]),
-        endpointSlice('api', { port: api.port }, [{ address: api.addresses[0] as string, name: 'api-1' }]),
-      ],
+      'services.yaml': [...podsService('web', web), ...onePodService('api', api)],
       'site.yaml': [site([{ path: '/', service: 'web' }])],
       // Keeps the api backend in HAProxy from the start, so routes to it need no new backend.
       'api.yaml': [

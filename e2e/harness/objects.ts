@@ -132,6 +132,18 @@ export function onePodService(name: string, pods: { addresses: string[]; names: 
   ];
 }
 
+/** Service `name` on port 80 whose endpoints are all of `pods`, each named after its pod. */
+export function podsService(name: string, pods: { addresses: string[]; names: string[]; port: number }) {
+  return [
+    service(name, [{ port: 80 }]),
+    endpointSlice(
+      name,
+      { port: pods.port },
+      pods.addresses.map((address, i) => ({ address, name: pods.names[i] as string })),
+    ),
+  ];
+}
+
 /** An Ingress `name` that sends every path of host `<name>.example` to port 80 of `service`. */
 export function hostRoute(name: string, annotations: Record<string, string> = {}, service = 'web') {
   return ingress(
