@@ -30,6 +30,7 @@ import { nsName, type Snapshot } from '../store/store.ts';
 import { rulesOf } from './ingress-rules.ts';
 import { ingressRouteSettings } from './ingress-settings.ts';
 import { ModelMemo } from './memo.ts';
+import { sameRoute } from './routes.ts';
 import { backendNamed, vhostRange } from './sorted.ts';
 import type { ModelBuilder, ModelOptions, RouteFacts } from './steps/builder.ts';
 import { runBuildSteps } from './steps/index.ts';
@@ -222,15 +223,6 @@ function routesIn(routing: Routing, vhosts: ReadonlySet<string>): Pick<Routing, 
     vhosts: itemsOf(routing.vhosts, vhosts, vhostName),
   };
 }
-
-const sameRoute = (a: Route, b: Route): boolean =>
-  a === b ||
-  (a.vhost === b.vhost &&
-    a.path === b.path &&
-    a.match === b.match &&
-    a.backend === b.backend &&
-    json(a.conditions) === json(b.conditions) &&
-    json(a.ports) === json(b.ports));
 
 /** `last` holds exactly what `built` holds for `vhosts`. */
 function sameRoutes(

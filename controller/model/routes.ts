@@ -200,6 +200,20 @@ export class RouteTable {
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const MATCH_ORDER: Record<PathMatch, number> = { Exact: 0, Prefix: 1, StringPrefix: 2, RegularExpression: 3 };
 
+const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+const noConditions = (r: Route): boolean => r.conditions === undefined || r.conditions.length === 0;
+
+/** The same route: the same object, or the same fields (no conditions and empty ones alike). */
+export const sameRoute = (a: Route, b: Route): boolean =>
+  a === b ||
+  (a.vhost === b.vhost &&
+    a.path === b.path &&
+    a.match === b.match &&
+    a.backend === b.backend &&
+    sameList(a.ports, b.ports) &&
+    ((noConditions(a) && noConditions(b)) || JSON.stringify(a.conditions) === JSON.stringify(b.conditions)));
+
 /**
  * By vhost; then paths, Exact before Prefix for equal paths; regular
  * expressions last, longest first (the order they are tried in).

@@ -8,6 +8,8 @@
  * those vhosts, and the applier writes only them to the overlay map
  * (runtime/route-overlay.ts).
  */
+
+import { sameRoute } from '../../model/routes.ts';
 import { vhostRange } from '../../model/sorted.ts';
 import type { Route, Routing, Vhost } from '../../model/types.ts';
 
@@ -24,15 +26,6 @@ const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | und
 const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 const noConditions = (r: Route): boolean => r.conditions === undefined || r.conditions.length === 0;
-
-const sameRoute = (a: Route, b: Route): boolean =>
-  a === b ||
-  (a.vhost === b.vhost &&
-    a.path === b.path &&
-    a.match === b.match &&
-    a.backend === b.backend &&
-    sameList(a.ports, b.ports) &&
-    ((noConditions(a) && noConditions(b)) || sameJson(a.conditions, b.conditions)));
 
 const sameVhost = (a: Vhost, b: Vhost): boolean =>
   a === b || (a.name === b.name && a.fallback === b.fallback && sameList(a.ports, b.ports));
