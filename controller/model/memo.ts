@@ -58,6 +58,8 @@ export interface RememberedPass extends RoutedPass {
   slices: ReadonlyMap<string, readonly EndpointSlice[]>;
   /** Where each backend takes its endpoints from. */
   sources: ReadonlyMap<string, EndpointSource | undefined>;
+  /** serviceKey → indexes of the state's backends that take its endpoints; undefined: some backend follows none. */
+  followers: ReadonlyMap<string, readonly number[]> | undefined;
 }
 
 export class ModelMemo {
@@ -135,8 +137,12 @@ export class ModelMemo {
   }
 
   /** Remembers a full pass, with where its backends' endpoints came from. */
-  rememberPass(pass: Omit<RememberedPass, 'sources'>): void {
-    this.#pass = { ...pass, sources: this.#sources };
+  rememberPass(pass: Omit<RememberedPass, 'sources' | 'followers'>): void {
+    this.#pass = {
+      ...pass,
+      sources: this.#sources,
+      followers: followersOf(pass.state.backends, this.#sources),
+    };
     this.#sources = new Map();
   }
 
@@ -153,7 +159,7 @@ export class ModelMemo {
     const change = routeOnlyChange(pass, snapshot, options);
     if (!change) return false;
     const routing = this.routing(change.routing);
-    const followers = followersOf(pass);
+    // The same backends in the same order: the same followers.
     this.#pass = {
       ...pass,
       inputs,
@@ -162,8 +168,6 @@ export class ModelMemo {
       own: change.own,
       facts: change.facts,
     };
-    // The same backends in the same order: the same followers.
-    if (followers) followed.set(this.#pass, followers);
     return true;
   }
 
@@ -177,7 +181,7 @@ export class ModelMemo {
   ): { state: DesiredState; own: readonly Problem[] } | undefined {
     const pass = this.#pass;
     if (!pass || !sameItems(pass.inputs, inputs)) return undefined;
-    const followers = followersOf(pass);
+    const { followers } = pass;
     // A backend built elsewhere (not from one Service port) may follow slices some other way.
     if (!followers) return undefined;
     let backends = pass.state.backends;
@@ -207,7 +211,6 @@ export class ModelMemo {
     }
     const state = backends === pass.state.backends ? pass.state : { ...pass.state, backends };
     this.#pass = { ...pass, state, slices };
-    followed.set(this.#pass, followers);
     return { state, own: pass.own };
   }
 
@@ -220,25 +223,20 @@ export class ModelMemo {
   }
 }
 
-/** serviceKey → indexes of the pass's backends that take its endpoints; undefined: some backend follows none. */
-const followed = new WeakMap<object, ReadonlyMap<string, readonly number[]>>();
-
-function followersOf(pass: {
-  state: DesiredState;
-  sources: ReadonlyMap<string, EndpointSource | undefined>;
-}): ReadonlyMap<string, readonly number[]> | undefined {
-  const known = followed.get(pass);
-  if (known) return known;
+/** Which backends take the endpoints of each Service port; undefined when one follows none. */
+function followersOf(
+  backends: readonly Backend[],
+  sources: ReadonlyMap<string, EndpointSource | undefined>,
+): ReadonlyMap<string, readonly number[]> | undefined {
   const followers = new Map<string, number[]>();
-  for (const [i, backend] of pass.state.backends.entries()) {
-    if (!pass.sources.has(backend.name)) return undefined;
-    const source = pass.sources.get(backend.name);
+  for (const [i, backend] of backends.entries()) {
+    if (!sources.has(backend.name)) return undefined;
+    const source = sources.get(backend.name);
     if (!source) continue;
     const list = followers.get(source.serviceKey);
     if (list) list.push(i);
     else followers.set(source.serviceKey, [i]);
   }
-  followed.set(pass, followers);
   return followers;
 }
 
